@@ -1,0 +1,120 @@
+"""The command line: Typer wiring only. Options in, library calls, rendering or export out, errors to exit codes.
+
+Every error a user can cause is turned into one line on stderr and a documented exit code here, in ``main``:
+0 success, 1 data error, 2 usage error, 3 not found, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from nkwatch import __version__
+from nkwatch.errors import EXIT_INTERRUPTED, EXIT_USAGE, DataError, NkwatchError, NotFoundError
+
+app = typer.Typer(
+    name="nkwatch",
+    help="A timeline and fact-lookup tool about North Korean workers sent abroad.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class State:
+    """Options that apply to every command."""
+
+    data: Path | None = None
+    pager: bool = True
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"nkwatch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def global_options(
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", envvar="NKWATCH_DATA", help="Dataset folder to use instead of the bundled one."),
+    ] = None,
+    no_pager: Annotated[bool, typer.Option("--no-pager", help="Never page long output.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """nkwatch: what happened, when, where, who was involved, how many, and who says so.
+
+    Examples:
+
+      nkwatch timeline --country russia
+
+      nkwatch show "Ningpo 13"
+
+      nkwatch export --format csv --country RU -o ru.csv
+    """
+    State.data = data
+    State.pager = not no_pager
+
+
+def error_line(message: str) -> None:
+    """Print one error line to stderr, as plain text."""
+    print(f"nkwatch: {message}", file=sys.stderr)
+
+
+def report(error: NkwatchError) -> int:
+    """Print a domain error for a person and return its exit code."""
+    if isinstance(error, DataError):
+        for problem in error.problems:
+            print(str(problem), file=sys.stderr)
+        error_line(str(error))
+    elif isinstance(error, NotFoundError):
+        error_line(str(error))
+        if error.suggestions:
+            print("Did you mean: " + "; ".join(error.suggestions), file=sys.stderr)
+    else:
+        error_line(str(error))
+    return error.exit_code
+
+
+def _click_exception_class() -> type:
+    # Typer vendors Click; find its ClickException without importing a private module by name.
+    return next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
+
+def _quiet_broken_pipe() -> int:
+    # The reader went away (`nkwatch timeline | head -1`): stop quietly, as Unix tools do.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``nkwatch`` command."""
+    from nkwatch.cli import commands  # noqa: F401  (registers the commands on `app`)
+
+    click_exception = _click_exception_class()
+    try:
+        code = app(args=argv, standalone_mode=False)
+    except NkwatchError as error:
+        code = report(error)
+    except click_exception as error:
+        error_line(f"error: {error.format_message()}")
+        print("Try 'nkwatch --help' for help.", file=sys.stderr)
+        code = getattr(error, "exit_code", EXIT_USAGE)
+    except (typer.Abort, KeyboardInterrupt):
+        code = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        code = _quiet_broken_pipe()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = _quiet_broken_pipe()
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,136 @@
+"""Commands that show what there is to filter by: actors, countries, themes, sources, and stats."""
+
+from __future__ import annotations
+
+import typer
+
+from nkwatch.cli import app
+from nkwatch.cli.options import Actor, Country, Json, NoPager, Since, SourceFilter, TextFilter, Theme, Until, filters_from
+from nkwatch.cli.output import show, show_json
+
+
+def _facet(facet: str, title: str, country, actor, theme, since, until, text, source, as_json, no_pager) -> None:
+    from nkwatch.cli.read_commands import _dataset
+    from nkwatch.query import facet_counts, select_events
+
+    dataset = _dataset()
+    events = select_events(dataset, filters_from(dataset, country, actor, theme, since, until, text, source, None))
+    rows = [(value, facet_label(dataset, facet, value), count) for value, count in facet_counts(dataset, events, facet)]
+    if as_json:
+        show_json([{"value": v, "name": label, "events": n} for v, label, n in rows])
+        return
+    from nkwatch.render import facet_table
+
+    show(facet_table(f"{title} ({len(events)} events)", rows), pager=not no_pager)
+
+
+def facet_label(dataset, facet: str, value: str) -> str:
+    """The display name of a facet value: a country's name, an actor's name, a source's publisher."""
+    if facet == "country":
+        from nkwatch.countries import country_name
+
+        return country_name(value)
+    if facet == "actor":
+        return dataset.actors[value].name
+    if facet == "source":
+        source = dataset.sources[value]
+        return f"{source.publisher}: {source.title}"
+    if facet == "theme":
+        return dataset.themes[value].description
+    return value
+
+
+@app.command()
+def actors(country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
+           until: Until = None, text: TextFilter = None, source: SourceFilter = None, json: Json = False,
+           no_pager: NoPager = False) -> None:
+    """Each actor with how many events it has under the current filters.
+
+    Examples:
+
+      nkwatch actors
+
+      nkwatch actors --country russia
+    """
+    _facet("actor", "Actors", country, actor, theme, since, until, text, source, json, no_pager)
+
+
+@app.command()
+def countries(country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
+              until: Until = None, text: TextFilter = None, source: SourceFilter = None, json: Json = False,
+              no_pager: NoPager = False) -> None:
+    """Each country with how many events it has under the current filters.
+
+    Examples:
+
+      nkwatch countries
+
+      nkwatch countries --theme defection
+    """
+    _facet("country", "Countries", country, actor, theme, since, until, text, source, json, no_pager)
+
+
+@app.command()
+def themes(country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
+           until: Until = None, text: TextFilter = None, source: SourceFilter = None, json: Json = False,
+           no_pager: NoPager = False) -> None:
+    """Each theme with how many events it has under the current filters.
+
+    Examples:
+
+      nkwatch themes
+
+      nkwatch themes --country CN --since 2024
+    """
+    _facet("theme", "Themes", country, actor, theme, since, until, text, source, json, no_pager)
+
+
+@app.command()
+def sources(country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
+            until: Until = None, text: TextFilter = None, source: SourceFilter = None, json: Json = False,
+            no_pager: NoPager = False) -> None:
+    """Each source with how many events cite it under the current filters.
+
+    Examples:
+
+      nkwatch sources
+
+      nkwatch sources --country russia --json
+    """
+    _facet("source", "Sources", country, actor, theme, since, until, text, source, json, no_pager)
+
+
+@app.command()
+def stats(country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
+          until: Until = None, text: TextFilter = None, source: SourceFilter = None, json: Json = False,
+          no_pager: NoPager = False) -> None:
+    """Events per year as a bar chart, and counts by country, theme and source.
+
+    Examples:
+
+      nkwatch stats
+
+      nkwatch stats --theme defection
+    """
+    from nkwatch.cli.read_commands import _dataset
+    from nkwatch.query import facet_counts, select_events
+
+    dataset = _dataset()
+    events = select_events(dataset, filters_from(dataset, country, actor, theme, since, until, text, source, None))
+    years = sorted(facet_counts(dataset, events, "year"))
+    by = {facet: facet_counts(dataset, events, facet) for facet in ("country", "theme", "source")}
+    if json:
+        show_json({"events": len(events), "years": dict(years), **{f: dict(c) for f, c in by.items()}})
+        return
+    from rich.console import Group
+    from rich.text import Text
+
+    from nkwatch.render import bar_chart
+
+    if not events:
+        typer.echo("No events match these filters.", err=True)
+        return
+    labelled = {f: [(facet_label(dataset, f, v), n) for v, n in c] for f, c in by.items()}
+    show(Group(Text(f"{len(events)} events", style="bold"), bar_chart("\nEvents per year", years),
+               bar_chart("\nBy country", labelled["country"]), bar_chart("\nBy theme", labelled["theme"]),
+               bar_chart("\nBy source", labelled["source"])), pager=not no_pager)

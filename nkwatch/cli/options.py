@@ -1,0 +1,74 @@
+"""The options shared by every command that lists events, with shell completion from the dataset."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from nkwatch.cli import State
+
+
+def _dataset_or_none():
+    try:
+        from nkwatch.loader import load_dataset
+
+        return load_dataset(State.data)
+    except Exception:  # completion must never fail loudly in a user's shell
+        return None
+
+
+def complete_country(incomplete: str) -> list[str]:
+    """Country codes used in the dataset, for shell completion."""
+    dataset = _dataset_or_none()
+    codes = sorted({c for e in dataset.events.values() for c in e.countries}) if dataset else []
+    return [c for c in codes if c.lower().startswith(incomplete.lower())]
+
+
+def complete_theme(incomplete: str) -> list[str]:
+    """Theme ids, for shell completion."""
+    dataset = _dataset_or_none()
+    return [t for t in (dataset.themes if dataset else []) if t.startswith(incomplete.lower())]
+
+
+def complete_actor(incomplete: str) -> list[str]:
+    """Actor ids, for shell completion."""
+    dataset = _dataset_or_none()
+    return [a for a in (dataset.actors if dataset else []) if a.startswith(incomplete.lower())]
+
+
+def complete_event(incomplete: str) -> list[str]:
+    """Event ids, for shell completion."""
+    dataset = _dataset_or_none()
+    return [e for e in (dataset.events if dataset else []) if e.startswith(incomplete.lower())]
+
+
+Country = Annotated[list[str] | None, typer.Option(
+    "--country", "-c", help="Country: ISO code, name or common name (russia, RU, RUS, DPRK). Repeat for any of several.",
+    autocompletion=complete_country, rich_help_panel="Filters")]
+Actor = Annotated[list[str] | None, typer.Option(
+    "--actor", "-a", help="Actor name or alias, spelling forgiven (Thae Yong-ho, SSD, Mokran).",
+    autocompletion=complete_actor, rich_help_panel="Filters")]
+Theme = Annotated[list[str] | None, typer.Option(
+    "--theme", "-t", help="Theme id (defection, surveillance, …; see `nkwatch themes`).",
+    autocompletion=complete_theme, rich_help_panel="Filters")]
+Since = Annotated[str | None, typer.Option(
+    help="Events that end on or after: 2016, 2016-08, 2016-08-25 or 'Aug 2016'.", rich_help_panel="Filters")]
+Until = Annotated[str | None, typer.Option(
+    help="Events that start on or before: 2016, 2016-08, 2016-08-25 or 'Aug 2016'.", rich_help_panel="Filters")]
+TextFilter = Annotated[list[str] | None, typer.Option(
+    "--text", help="Words that must appear in the event's text.", rich_help_panel="Filters")]
+SourceFilter = Annotated[list[str] | None, typer.Option(
+    "--source", "-s", help="Source id or publisher (Daily NK).", rich_help_panel="Filters")]
+Limit = Annotated[int | None, typer.Option(
+    help="Show at most this many (0 for all; on a terminal the default is 200).", rich_help_panel="Filters")]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+NoPager = Annotated[bool, typer.Option("--no-pager", help="Never page long output.")]
+
+
+def filters_from(dataset, country, actor, theme, since, until, text, source, limit):
+    """Resolve the shared options into Filters (0 as a limit means no limit)."""
+    from nkwatch.query import resolve_filters
+
+    return resolve_filters(dataset, country=country or (), actor=actor or (), theme=theme or (), since=since,
+                           until=until, text=text or (), source=source or (), limit=limit or None)

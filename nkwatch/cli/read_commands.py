@@ -1,0 +1,232 @@
+"""Commands that read the dataset: timeline, list, show, search, facts, the facets, stats and cite."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from nkwatch.cli import State, app
+from nkwatch.cli.options import (
+    Actor,
+    Country,
+    Json,
+    Limit,
+    NoPager,
+    Since,
+    SourceFilter,
+    TextFilter,
+    Theme,
+    Until,
+    complete_event,
+    filters_from,
+)
+from nkwatch.cli.output import DEFAULT_DISPLAY_LIMIT, show, show_json
+
+
+def _dataset():
+    from nkwatch.loader import load_dataset
+
+    return load_dataset(State.data)
+
+
+def _display_limit(limit: int | None, as_json: bool) -> int | None:
+    """JSON gets the whole selection unless --limit is given; the terminal stops at a default."""
+    if limit is not None:
+        return limit or None
+    return None if as_json else DEFAULT_DISPLAY_LIMIT
+
+
+def _select(country, actor, theme, since, until, text, source, limit, as_json):
+    from dataclasses import replace
+
+    from nkwatch.query import count_events, select_events
+
+    dataset = _dataset()
+    filters = filters_from(dataset, country, actor, theme, since, until, text, source, None)
+    total = count_events(dataset, filters)
+    events = select_events(dataset, replace(filters, limit=_display_limit(limit, as_json)))
+    return dataset, events, total
+
+
+def _events_out(dataset, events, total, renderable, as_json: bool, no_pager: bool) -> None:
+    if as_json:
+        from nkwatch.serialize import event_dict
+
+        show_json([event_dict(dataset, e) for e in events])
+        return
+    from rich.console import Group
+
+    from nkwatch.render import more_line
+
+    if not events:
+        typer.echo("No events match these filters.", err=True)
+        return
+    extra = more_line(len(events), total)
+    show(Group(renderable, extra) if extra else renderable, pager=not no_pager)
+
+
+@app.command()
+def timeline(country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
+             until: Until = None, text: TextFilter = None, source: SourceFilter = None, limit: Limit = None,
+             json: Json = False, no_pager: NoPager = False) -> None:
+    """The events as a timeline, grouped by year.
+
+    Examples:
+
+      nkwatch timeline --country russia
+
+      nkwatch timeline --theme defection --since 2016 --until 2016
+
+      nkwatch timeline --actor "Thae Yong-ho" --json
+    """
+    from nkwatch.render import timeline as render_timeline
+
+    dataset, events, total = _select(country, actor, theme, since, until, text, source, limit, json)
+    _events_out(dataset, events, total, render_timeline(events), json, no_pager)
+
+
+@app.command("list")
+def list_events(country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
+                until: Until = None, text: TextFilter = None, source: SourceFilter = None, limit: Limit = None,
+                sort: Annotated[str, typer.Option(help="date, title, id, people or country.")] = "date",
+                json: Json = False, no_pager: NoPager = False) -> None:
+    """The events as a table: id, date, title, countries, themes, people, sources.
+
+    Examples:
+
+      nkwatch list --theme protest
+
+      nkwatch list --country CN --sort people
+
+      nkwatch list --source "Daily NK" --json
+    """
+    from nkwatch.query import sort_events
+    from nkwatch.render import event_table
+
+    dataset, events, total = _select(country, actor, theme, since, until, text, source, 0, json)
+    cap = _display_limit(limit, json)
+    events = sort_events(events, sort)[:cap] if cap else sort_events(events, sort)
+    from nkwatch.cli.output import make_console
+
+    _events_out(dataset, events, total, event_table(dataset, events, make_console().width), json, no_pager)
+
+
+@app.command("show")
+def show_event(name: Annotated[str, typer.Argument(help="Event id, title or alias; spelling forgiven.",
+                                                   autocompletion=complete_event)],
+               json: Json = False, no_pager: NoPager = False) -> None:
+    """Everything about one event: date and how sure, places, actors, people, summary, disputes, sources.
+
+    Examples:
+
+      nkwatch show ningpo
+
+      nkwatch show "Thaek Yong-ho"
+
+      nkwatch show mokran-group-defection --json
+    """
+    from nkwatch.lookup import find_event
+
+    dataset = _dataset()
+    event = find_event(dataset, name)
+    figures = [f for f in dataset.figures.values() if f.event == event.id]
+    if json:
+        from nkwatch.serialize import event_dict, figure_dict
+
+        show_json({**event_dict(dataset, event), "figures": [figure_dict(dataset, f) for f in figures]})
+        return
+    from nkwatch.render import event_page
+
+    show(event_page(dataset, event, figures), pager=not no_pager)
+
+
+@app.command()
+def search(query: Annotated[str, typer.Argument(help="Words to look for; every word must match.")],
+           limit: Limit = None, json: Json = False, no_pager: NoPager = False) -> None:
+    """Ranked full-text search over events (titles, aliases, summaries, actors, places) and figures.
+
+    Examples:
+
+      nkwatch search smartphone
+
+      nkwatch search "loyalty fund"
+
+      nkwatch search achilles --json
+    """
+    from nkwatch.lookup import search as run_search
+
+    dataset = _dataset()
+    hits = run_search(dataset, query, _display_limit(limit, json))
+    if json:
+        from nkwatch.serialize import event_dict, figure_dict
+
+        show_json([{"kind": h.kind, "score": h.score, **(event_dict(dataset, h.record) if h.kind == "event"
+                                                         else figure_dict(dataset, h.record))} for h in hits])
+        return
+    if not hits:
+        typer.echo(f"Nothing matches {query!r}.", err=True)
+        return
+    from nkwatch.render import search_results
+
+    show(search_results(hits), pager=not no_pager)
+
+
+@app.command()
+def facts(query: Annotated[str | None, typer.Argument(help="Words the figure must mention.")] = None,
+          country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
+          until: Until = None, source: SourceFilter = None, limit: Limit = None, json: Json = False,
+          no_pager: NoPager = False) -> None:
+    """The figures: what, value or range, unit, as of, country, who asserted it, source.
+
+    Examples:
+
+      nkwatch facts wage
+
+      nkwatch facts --country russia
+
+      nkwatch facts "loyalty fund" --json
+    """
+    from nkwatch.query import select_figures
+
+    dataset = _dataset()
+    filters = filters_from(dataset, country, actor, theme, since, until, [query] if query else None, source,
+                           _display_limit(limit, json))
+    figures = select_figures(dataset, filters)
+    if json:
+        from nkwatch.serialize import figure_dict
+
+        show_json([figure_dict(dataset, f) for f in figures])
+        return
+    if not figures:
+        typer.echo("No figures match.", err=True)
+        return
+    from nkwatch.render import figure_table
+
+    show(figure_table(dataset, figures), pager=not no_pager)
+
+
+@app.command()
+def cite(name: Annotated[str, typer.Argument(help="Event id, title or alias.", autocompletion=complete_event)],
+         json: Json = False) -> None:
+    """The event's sources as citation lines, ready to paste into a report.
+
+    Examples:
+
+      nkwatch cite ningpo
+
+      nkwatch cite "Baek Won-soon" --json
+    """
+    from nkwatch.lookup import find_event
+    from nkwatch.render import citation
+
+    dataset = _dataset()
+    event = find_event(dataset, name)
+    ids = list(dict.fromkeys(ref.source for ref in event.sources))
+    if json:
+        from nkwatch.serialize import source_dict
+
+        show_json([{**source_dict(dataset.sources[i]), "citation": citation(dataset, i)} for i in ids])
+        return
+    for source_id in ids:
+        typer.echo(citation(dataset, source_id))

@@ -1,0 +1,200 @@
+"""Dates with honest precision: the subset of EDTF nkwatch stores, and how a person reads them.
+
+Supported forms: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``, each optionally followed by ``~`` (approximate), ``?``
+(uncertain) or ``%`` (both); intervals ``A/B``; open ends ``../B`` and ``A/..``. Each date yields inclusive
+earliest and latest days (``start``, ``end``; None for an open end).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_SINGLE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%])?")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+DATE_FORMS = "YYYY, YYYY-MM, YYYY-MM-DD (each may end in ~ or ?), A/B, ../B or A/.."
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    """One side of a date: a year, month or day, with its qualifiers."""
+
+    year: int
+    """The year."""
+    month: int | None
+    """The month (1–12), or None when only the year is known."""
+    day: int | None
+    """The day of the month, or None when not known."""
+    approximate: bool = False
+    """True for ``~``: about this time."""
+    uncertain: bool = False
+    """True for ``?``: the source is not sure."""
+
+    @property
+    def first_day(self) -> date:
+        """The earliest day this bound covers."""
+        return date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def last_day(self) -> date:
+        """The latest day this bound covers."""
+        month = self.month or 12
+        return date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
+
+    @property
+    def precision(self) -> str:
+        """'year', 'month' or 'day'."""
+        return "day" if self.day else "month" if self.month else "year"
+
+
+@dataclass(frozen=True, slots=True)
+class EDTFDate:
+    """A stored date: its text as written and the inclusive range of days it covers."""
+
+    text: str
+    """The date as written in the data (EDTF)."""
+    lower: Bound | None
+    """The first bound (the only one for a single date); None for an open start."""
+    upper: Bound | None
+    """The second bound of an interval (the same as lower for a single date); None for an open end."""
+
+    @property
+    def start(self) -> date | None:
+        """The earliest day the date may be, or None when open."""
+        return self.lower.first_day if self.lower else None
+
+    @property
+    def end(self) -> date | None:
+        """The latest day the date may be, or None when open."""
+        return self.upper.last_day if self.upper else None
+
+    @property
+    def is_interval(self) -> bool:
+        """True for ``A/B`` and open-ended forms."""
+        return "/" in self.text
+
+    @property
+    def approximate(self) -> bool:
+        """True when either bound is marked ``~``."""
+        return any(b.approximate for b in (self.lower, self.upper) if b)
+
+    @property
+    def uncertain(self) -> bool:
+        """True when either bound is marked ``?``."""
+        return any(b.uncertain for b in (self.lower, self.upper) if b)
+
+    @property
+    def precision(self) -> str:
+        """The coarsest precision of the bounds: 'day', 'month', 'year' or 'interval'."""
+        if self.is_interval:
+            return "interval"
+        return self.lower.precision if self.lower else "year"
+
+    def sort_key(self) -> tuple[date, date]:
+        """Order by start, then end; an open start sorts at its end (the one day known), an open end last."""
+        start = self.start or self.end or date.min
+        return (start, self.end or date.max)
+
+    def overlaps(self, since: date | None, until: date | None) -> bool:
+        """True when any day of this date falls between since and until (inclusive, None = unbounded)."""
+        starts_before_until = until is None or self.start is None or self.start <= until
+        ends_after_since = since is None or self.end is None or self.end >= since
+        return starts_before_until and ends_after_since
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_bound(text: str) -> Bound:
+    """Parse one single date (``2016``, ``2016-08``, ``2016-08-25``, with ``~``/``?``) or raise ValueError."""
+    match = _SINGLE.fullmatch(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a date; use {DATE_FORMS}")
+    year, month, day, qualifier = match.groups()
+    bound = Bound(
+        int(year),
+        int(month) if month else None,
+        int(day) if day else None,
+        approximate=qualifier in ("~", "%"),
+        uncertain=qualifier in ("?", "%"),
+    )
+    if bound.month is not None and not 1 <= bound.month <= 12:
+        raise ValueError(f"{text!r} has month {month}; months run 01 to 12")
+    if bound.day is not None:
+        last = calendar.monthrange(bound.year, bound.month or 1)[1]
+        if not 1 <= bound.day <= last:
+            raise ValueError(f"{text!r} has day {day}; {MONTHS[bound.month - 1]} {year} has days 01 to {last}")
+    return bound
+
+
+def parse_edtf(text: str) -> EDTFDate:
+    """Parse a stored date in nkwatch's EDTF subset, or raise ValueError saying what is valid."""
+    text = text.strip()
+    if "/" not in text:
+        bound = parse_bound(text)
+        return EDTFDate(text, bound, bound)
+    left, _, right = text.partition("/")
+    if left == ".." and right == "..":
+        raise ValueError(f"{text!r} is open at both ends; give at least one date")
+    lower = None if left == ".." else parse_bound(left)
+    upper = None if right == ".." else parse_bound(right)
+    if lower and upper and upper.last_day < lower.first_day:
+        raise ValueError(f"{text!r} ends before it starts")
+    return EDTFDate(text, lower, upper)
+
+
+def _month_day(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]}"
+
+
+def _bound_words(bound: Bound) -> str:
+    if bound.day:
+        return f"{bound.day} {MONTHS[bound.month - 1]} {bound.year}"
+    if bound.month:
+        return f"{MONTHS[bound.month - 1]} {bound.year}"
+    return str(bound.year)
+
+
+def _part_of_month(lower: Bound, upper: Bound) -> str | None:
+    """'early Aug 2016' and the like, for day intervals that cover a conventional part of one month."""
+    if not (lower.day and upper.day) or (lower.year, lower.month) != (upper.year, upper.month):
+        return None
+    month = f"{MONTHS[lower.month - 1]} {lower.year}"
+    last = calendar.monthrange(lower.year, lower.month)[1]
+    parts = {(1, 10): "early", (11, 20): "mid", (21, last): "late", (20, last): "late", (1, 15): "first half of"}
+    part = parts.get((lower.day, upper.day))
+    return f"{part} {month}" if part else None
+
+
+def _interval_words(lower: Bound, upper: Bound) -> str:
+    part = _part_of_month(lower, upper)
+    if part:
+        return part
+    same_precision = lower.precision == upper.precision
+    if same_precision and lower.precision == "month" and lower.year == upper.year:
+        return f"{MONTHS[lower.month - 1]}–{MONTHS[upper.month - 1]} {lower.year}"
+    if same_precision and lower.precision == "day" and lower.year == upper.year:
+        if lower.month == upper.month:
+            return f"{lower.day}–{upper.day} {MONTHS[lower.month - 1]} {lower.year}"
+        return f"{_month_day(lower.first_day)} – {_month_day(upper.first_day)} {lower.year}"
+    return f"{_bound_words(lower)} – {_bound_words(upper)}"
+
+
+def humanize(value: EDTFDate) -> str:
+    """The date as a person writes it: '6 Apr 2016', 'late Aug 2016', 'c. Jan 2024', 'Jan–Mar 2024'."""
+    lower, upper = value.lower, value.upper
+    if lower is None:
+        words = f"by {_bound_words(upper)}"
+    elif upper is None:
+        words = f"from {_bound_words(lower)}"
+    elif lower is upper:
+        words = _bound_words(lower)
+    else:
+        words = _interval_words(lower, upper)
+    if value.approximate:
+        words = f"c. {words}"
+    if value.uncertain:
+        words = f"{words}?"
+    return words

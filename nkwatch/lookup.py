@@ -1,0 +1,133 @@
+"""Finding records by what people type: one event by name, and ranked full-text search.
+
+``find_event`` goes exact id, then normalised title or alias, then fuzzy matching, and never returns the wrong
+event silently: nothing close is a NotFoundError with suggestions, and a tie between events says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nkwatch.errors import NotFoundError
+from nkwatch.models import Dataset, Event, Figure
+from nkwatch.textnorm import normalize, words
+
+FUZZY_CUTOFF = 72.0
+TIE_MARGIN = 0.5
+
+
+def event_names(event: Event) -> list[str]:
+    """The names an event answers to: its id, title and aliases."""
+    return [event.id, event.title, *event.aliases]
+
+
+def find_event(dataset: Dataset, name: str) -> Event:
+    """The one event a name means, or NotFoundError (with suggestions, or the tied candidates)."""
+    if name in dataset.events:
+        return dataset.events[name]
+    key = normalize(name)
+    if not key:
+        raise NotFoundError("give an event id, title or alias")
+    exact = [e for e in dataset.events.values() if key in {normalize(n) for n in event_names(e)}]
+    if len(exact) == 1:
+        return exact[0]
+    if len(exact) > 1:
+        raise _ambiguous(name, exact)
+    return _fuzzy_event(dataset, key, name)
+
+
+def _ambiguous(name: str, events: list[Event]) -> NotFoundError:
+    return NotFoundError(f"{name!r} matches {len(events)} events equally well; give one of their ids",
+                         [f"{e.id} ({e.title})" for e in events[:5]])
+
+
+def _score(key: str, event: Event, actor_names: list[str]) -> float:
+    from rapidfuzz import fuzz
+
+    names = [normalize(n) for n in event_names(event)]
+    best = max(fuzz.WRatio(key, n) for n in names)
+    # A query made of an actor's name finds that actor's events, a little below a match on the event's own names.
+    actor_best = max((fuzz.WRatio(key, n) for n in actor_names), default=0.0) - 5
+    return max(best, actor_best)
+
+
+def _fuzzy_event(dataset: Dataset, key: str, name: str) -> Event:
+    scored = sorted(
+        ((_score(key, e, _actor_names(dataset, e)), e) for e in dataset.events.values()),
+        key=lambda pair: -pair[0],
+    )
+    close = [(s, e) for s, e in scored if s >= FUZZY_CUTOFF]
+    if not close:
+        raise NotFoundError(f"no event matches {name!r}", [f"{e.id} ({e.title})" for _, e in scored[:5]])
+    top = close[0][0]
+    tied = [e for s, e in close if top - s <= TIE_MARGIN]
+    if len(tied) > 1:
+        raise _ambiguous(name, tied)
+    return close[0][1]
+
+
+def _actor_names(dataset: Dataset, event: Event) -> list[str]:
+    names = []
+    for role in event.actors:
+        actor = dataset.actors.get(role.actor)
+        if actor and actor.kind == "person":
+            names += [normalize(n) for n in (actor.name, *actor.aliases)]
+    return names
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: an event or a figure, its score, and the words that matched."""
+
+    kind: str
+    """'event' or 'figure'."""
+    record: Event | Figure
+    """The record found."""
+    score: float
+    """Higher is better."""
+    terms: tuple[str, ...]
+    """The query words, for highlighting."""
+
+
+_EVENT_WEIGHTS = (("title", 5.0), ("aliases", 4.0), ("actors", 3.0), ("places", 3.0), ("summary", 1.0),
+                  ("date_note", 0.5))
+
+
+def _event_fields(dataset: Dataset, event: Event) -> dict[str, str]:
+    actors = [n for a in event.actors if a.actor in dataset.actors
+              for n in (dataset.actors[a.actor].name, *dataset.actors[a.actor].aliases)]
+    places = [n for p in event.places if p in dataset.places
+              for n in (dataset.places[p].name, *dataset.places[p].aliases)]
+    return {"title": event.title, "aliases": " ".join(event.aliases), "actors": " ".join(actors),
+            "places": " ".join(places), "summary": event.summary, "date_note": event.date_note or ""}
+
+
+def _field_score(terms: list[str], fields: dict[str, str], weights) -> tuple[float, int]:
+    """Weighted score, and how many query words matched somewhere (a word matches a word it begins)."""
+    score, matched = 0.0, 0
+    for term in terms:
+        pattern = re.compile(rf"\b{re.escape(term)}", re.IGNORECASE)
+        found = [w for name, w in weights if pattern.search(normalize(fields[name]))]
+        matched += bool(found)
+        score += sum(found)
+    return score, matched
+
+
+def search(dataset: Dataset, query: str, limit: int | None = None) -> list[Hit]:
+    """Events and figures containing every query word (as a word or word start), best first."""
+    terms = words(query)
+    if not terms:
+        return []
+    hits = []
+    for event in dataset.events.values():
+        score, matched = _field_score(terms, _event_fields(dataset, event), _EVENT_WEIGHTS)
+        if matched == len(terms):
+            hits.append(Hit("event", event, score, tuple(terms)))
+    for figure in dataset.figures.values():
+        fields = {"measure": figure.measure, "unit": figure.unit, "note": figure.note or ""}
+        score, matched = _field_score(terms, fields, (("measure", 4.0), ("unit", 1.0), ("note", 1.0)))
+        if matched == len(terms):
+            hits.append(Hit("figure", figure, score, tuple(terms)))
+    hits.sort(key=lambda h: (-h.score, h.kind, h.record.id))
+    return hits if limit is None else hits[:limit]

@@ -1,0 +1,256 @@
+"""The records nkwatch is made of: sources, actors, places, themes, events and figures.
+
+Records are frozen dataclasses built by the loader from the YAML files under ``data/``; every field carries a
+docstring saying what it holds. References between records are by id (a lowercase slug).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nkwatch.dates import EDTFDate
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """An article, report or statement that a record relies on."""
+
+    id: str
+    """Slug naming the source, equal to its file name."""
+    publisher: str
+    """Who published it: the outlet, ministry or organisation."""
+    title: str
+    """Its title as published."""
+    author: str | None
+    """Byline, or None when the source names no author."""
+    published: EDTFDate
+    """When it was published, as precisely as known."""
+    url: str | None
+    """Where it can be read, or None when no address is known."""
+    kind: str
+    """news, blog, government, ngo, report, wire or other."""
+    language: str
+    """ISO 639-1 code of the language it is written in."""
+    notes: str | None = None
+    """What a reader should know about it: how its date was established, whom it relays."""
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A person, state body, company, NGO or outlet that takes part in events."""
+
+    id: str
+    """Slug naming the actor, equal to its file name."""
+    name: str
+    """The name used for display."""
+    aliases: tuple[str, ...] = ()
+    """Other spellings and romanisations, and the name in Hangul where certain."""
+    kind: str = "person"
+    """person, state-body, company, ngo, media, research, government or group."""
+    countries: tuple[str, ...] = ()
+    """ISO 3166-1 alpha-2 codes of the countries the actor belongs to."""
+    description: str | None = None
+    """One line saying who or what the actor is."""
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A city, province or site where events happen."""
+
+    id: str
+    """Slug naming the place, equal to its file name."""
+    name: str
+    """The name used for display."""
+    aliases: tuple[str, ...] = ()
+    """Other names and spellings, including local scripts."""
+    country: str = ""
+    """ISO 3166-1 alpha-2 code of the country the place is in."""
+    lat: float | None = None
+    """Latitude in decimal degrees (city level)."""
+    lon: float | None = None
+    """Longitude in decimal degrees (city level)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """One term of the controlled vocabulary events are tagged with."""
+
+    id: str
+    """Slug naming the theme (defection, surveillance, …)."""
+    description: str
+    """One line saying what the theme covers."""
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """A count or amount known as one number or as a low–high range."""
+
+    min: float
+    """The lowest value the sources support."""
+    max: float
+    """The highest value the sources support; equal to min when they agree."""
+
+    @property
+    def exact(self) -> bool:
+        """True when the sources give one number."""
+        return self.min == self.max
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRole:
+    """An actor's part in an event."""
+
+    actor: str
+    """Id of the actor."""
+    role: str
+    """What the actor did or was in the event, in a few words."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """A citation of a source by a record, optionally saying which claim it supports."""
+
+    source: str
+    """Id of the cited source."""
+    supports: str | None = None
+    """The claim or detail this source supports, or None for the record as a whole."""
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """What one source says about a disputed point."""
+
+    source: str
+    """Id of the source making the claim."""
+    says: str
+    """What it says, in our words or as a short marked quote."""
+
+
+@dataclass(frozen=True, slots=True)
+class Discrepancy:
+    """A point on which sources disagree, and which value the record uses."""
+
+    about: str
+    """The field or claim in dispute (people, date, place, name, …)."""
+    claims: tuple[Claim, ...]
+    """What each source says."""
+    resolution: str
+    """Which value the record uses, and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Attestation:
+    """Who asserts a record's facts, and through which outlets."""
+
+    basis: str
+    """named (a named person), anonymous (an unnamed source through an outlet), outlet or document."""
+    asserted_by: str
+    """Who says so: the named person, or a description of the anonymous source."""
+    outlets: tuple[str, ...] = ()
+    """The outlets that carried the claim, as the sources name them."""
+
+    @property
+    def corroboration(self) -> str:
+        """'single outlet' or 'several outlets', from how many outlets carried the claim."""
+        return "several outlets" if len(self.outlets) > 1 else "single outlet"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A dated event: what happened, when, where, who was involved, how many, and who says so."""
+
+    id: str
+    """Readable slug naming the event, equal to its file name."""
+    title: str
+    """A short headline in our own words."""
+    date: EDTFDate
+    """When it happened, no more precisely than the sources allow."""
+    countries: tuple[str, ...]
+    """ISO 3166-1 alpha-2 codes of the countries where it happened or that it concerns."""
+    themes: tuple[str, ...]
+    """Ids of the themes it is tagged with."""
+    summary: str
+    """What happened, in our own words."""
+    sources: tuple[SourceRef, ...]
+    """The sources it rests on, each optionally with the claim it supports."""
+    attestation: Attestation
+    """Who says it happened."""
+    aliases: tuple[str, ...] = ()
+    """Other names people use for it ("Ningbo 13")."""
+    date_note: str | None = None
+    """What the sources say about the date, and how it was resolved."""
+    places: tuple[str, ...] = ()
+    """Ids of the places where it happened."""
+    actors: tuple[ActorRole, ...] = ()
+    """The actors involved, each with a role."""
+    people: Range | None = None
+    """How many people were involved, as a range where sources differ; None when no count is given."""
+    related: tuple[str, ...] = ()
+    """Ids of related events."""
+    discrepancies: tuple[Discrepancy, ...] = ()
+    """Points on which the sources disagree."""
+    origin: str | None = field(default=None, compare=False)
+    """The file the record was read from (not part of the data)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A quantitative claim: what it measures, its value, as of when, and who asserts it."""
+
+    id: str
+    """Slug naming the figure, equal to its file name."""
+    measure: str
+    """What the number measures, in our own words."""
+    value: Range
+    """The value, or low–high range, claimed."""
+    unit: str
+    """The unit of the value (USD per month, workers, percent, …)."""
+    as_of: EDTFDate
+    """The time the figure describes."""
+    countries: tuple[str, ...]
+    """ISO 3166-1 alpha-2 codes of the countries it concerns."""
+    attestation: Attestation
+    """Who asserts the figure."""
+    sources: tuple[SourceRef, ...]
+    """The sources it rests on."""
+    qualifier: str | None = None
+    """How the source hedges it: about, more-than, at-least, up-to, almost, fewer-than; None when exact."""
+    event: str | None = None
+    """Id of the event the figure belongs to, if any."""
+    note: str | None = None
+    """Context a reader needs, in our own words."""
+    discrepancies: tuple[Discrepancy, ...] = ()
+    """Points on which the sources disagree."""
+    origin: str | None = field(default=None, compare=False)
+    """The file the record was read from (not part of the data)."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A whole dataset, every record by id."""
+
+    root: str
+    """The folder the dataset was read from."""
+    sources: dict[str, Source]
+    """Sources by id."""
+    actors: dict[str, Actor]
+    """Actors by id."""
+    places: dict[str, Place]
+    """Places by id."""
+    themes: dict[str, Theme]
+    """Themes by id, in the order of themes.yaml."""
+    events: dict[str, Event]
+    """Events by id, sorted by date (start, then end), then id."""
+    figures: dict[str, Figure]
+    """Figures by id."""
+
+    def counts(self) -> dict[str, int]:
+        """How many records of each kind the dataset holds."""
+        return {
+            "events": len(self.events),
+            "figures": len(self.figures),
+            "sources": len(self.sources),
+            "actors": len(self.actors),
+            "places": len(self.places),
+            "themes": len(self.themes),
+        }

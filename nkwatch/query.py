@@ -1,0 +1,273 @@
+"""Filters and selection: pure functions over a Dataset's records.
+
+A user's filter values (``russia``, ``Thaek Yong-ho``, ``Aug 2016``) are resolved once into a ``Filters`` of ids,
+codes and days, with a usage error that suggests valid values when one cannot be resolved; selection then applies
+the same ``Filters`` to every command, so what ``timeline`` shows is what ``export`` writes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from nkwatch.dates import parse_bound
+from nkwatch.errors import UsageError
+from nkwatch.models import Dataset, Event, Figure
+from nkwatch.textnorm import normalize
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A resolved selection; each tuple means any of its values, and every non-empty filter must match."""
+
+    countries: tuple[str, ...] = ()
+    """ISO alpha-2 codes."""
+    actors: tuple[str, ...] = ()
+    """Actor ids."""
+    themes: tuple[str, ...] = ()
+    """Theme ids."""
+    since: date | None = None
+    """Keep events that end on or after this day."""
+    until: date | None = None
+    """Keep events that start on or before this day."""
+    texts: tuple[str, ...] = ()
+    """Normalised phrases, any of which must appear in the event's text."""
+    sources: tuple[str, ...] = ()
+    """Source ids."""
+    limit: int | None = None
+    """At most this many events, in date order."""
+
+
+def parse_user_date(text: str, *, end: bool) -> date:
+    """A --since/--until value as a day: its first day (end=False) or last day (end=True) of what it names."""
+    value = text.strip()
+    try:
+        bound = parse_bound(value)
+    except ValueError:
+        bound = _parse_loose_date(value)
+    return bound.last_day if end else bound.first_day
+
+
+def _parse_loose_date(text: str):
+    """'Aug 2016', '25 August 2016', 'August 25, 2016': dateutil, with missing parts detected, never filled in."""
+    from datetime import datetime
+
+    from dateutil import parser
+
+    from nkwatch.dates import Bound
+
+    try:
+        # Parse twice with different defaults: a part that changes with the default was not in the text.
+        first = parser.parse(text, default=datetime(2000, 1, 1))
+        second = parser.parse(text, default=datetime(2001, 2, 2))
+    except (ValueError, OverflowError):
+        raise UsageError(f"{text!r} is not a date; use YYYY, YYYY-MM, YYYY-MM-DD or e.g. 'Aug 2016'") from None
+    if first.year != second.year:
+        raise UsageError(f"{text!r} has no year; write e.g. 'Aug 2016' or 2016-08")
+    month = first.month if first.month == second.month else None
+    day = first.day if month and first.day == second.day else None
+    return Bound(first.year, month, day)
+
+
+def _closest(wanted: str, choices: Iterable[str], limit: int = 5) -> list[str]:
+    from difflib import get_close_matches
+
+    by_key = {normalize(c): c for c in choices}
+    return [by_key[k] for k in get_close_matches(normalize(wanted), list(by_key), n=limit, cutoff=0.5)]
+
+
+def _unknown(kind: str, wanted: str, choices: Iterable[str]) -> UsageError:
+    choices = list(choices)
+    close = _closest(wanted, choices)
+    hint = f"; did you mean: {', '.join(close)}?" if close else f"; valid values: {', '.join(sorted(choices)[:12])}"
+    return UsageError(f"unknown {kind} {wanted!r}{hint}")
+
+
+def resolve_country(dataset: Dataset, text: str) -> str:
+    """An ISO alpha-2 code from a code, name or common name; a usage error with suggestions otherwise."""
+    from nkwatch import countries
+
+    code = countries.resolve_country(text)
+    if code:
+        return code
+    suggestions = countries.suggest_countries(text)
+    hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
+    raise UsageError(f"unknown country {text!r}{hint}")
+
+
+def resolve_theme(dataset: Dataset, text: str) -> str:
+    """A theme id from its id in any case, or a usage error naming the closest themes."""
+    key = normalize(text).replace(" ", "-")
+    if key in dataset.themes:
+        return key
+    raise _unknown("theme", text, dataset.themes)
+
+
+def actor_names(dataset: Dataset) -> dict[str, set[str]]:
+    """Every normalised name and alias (and id) of every actor, mapped to the actor ids it names."""
+    names: dict[str, set[str]] = {}
+    for actor in dataset.actors.values():
+        for name in (actor.id, actor.name, *actor.aliases):
+            names.setdefault(normalize(name), set()).add(actor.id)
+    return names
+
+
+def resolve_actor(dataset: Dataset, text: str) -> tuple[str, ...]:
+    """Actor ids for a name or alias, forgiving of spelling; a usage error when nothing is close."""
+    names = actor_names(dataset)
+    exact = names.get(normalize(text))
+    if exact:
+        return tuple(sorted(exact))
+    from rapidfuzz import fuzz, process
+
+    best = process.extractOne(normalize(text), list(names), scorer=fuzz.WRatio, score_cutoff=88)
+    if best:
+        return tuple(sorted(names[best[0]]))
+    raise _unknown("actor", text, [a.name for a in dataset.actors.values()])
+
+
+def resolve_source(dataset: Dataset, text: str) -> tuple[str, ...]:
+    """Source ids for a source id or a publisher name (every source of that publisher)."""
+    if text in dataset.sources:
+        return (text,)
+    key = normalize(text)
+    matches = tuple(s.id for s in dataset.sources.values() if key in normalize(s.publisher))
+    if matches:
+        return matches
+    raise _unknown("source", text, [*dataset.sources, *{s.publisher for s in dataset.sources.values()}])
+
+
+def resolve_filters(
+    dataset: Dataset,
+    *,
+    country: Sequence[str] = (),
+    actor: Sequence[str] = (),
+    theme: Sequence[str] = (),
+    since: str | None = None,
+    until: str | None = None,
+    text: Sequence[str] = (),
+    source: Sequence[str] = (),
+    limit: int | None = None,
+) -> Filters:
+    """Resolve what a user typed into Filters, or raise UsageError naming the value that is not valid."""
+    if limit is not None and limit < 0:
+        raise UsageError("--limit must be 0 or more")
+    filters = Filters(
+        countries=tuple(dict.fromkeys(resolve_country(dataset, c) for c in country)),
+        actors=tuple(dict.fromkeys(a for name in actor for a in resolve_actor(dataset, name))),
+        themes=tuple(dict.fromkeys(resolve_theme(dataset, t) for t in theme)),
+        since=parse_user_date(since, end=False) if since else None,
+        until=parse_user_date(until, end=True) if until else None,
+        texts=tuple(normalize(t) for t in text if normalize(t)),
+        sources=tuple(dict.fromkeys(s for name in source for s in resolve_source(dataset, name))),
+        limit=limit,
+    )
+    if filters.since and filters.until and filters.until < filters.since:
+        raise UsageError(f"--until {until} is before --since {since}")
+    return filters
+
+
+def event_text(dataset: Dataset, event: Event) -> str:
+    """Everything a text filter looks through: title, aliases, summary, date note, actors and places."""
+    parts = [event.id, event.title, *event.aliases, event.summary, event.date_note or ""]
+    parts += [name for a in event.actors if a.actor in dataset.actors
+              for name in (dataset.actors[a.actor].name, *dataset.actors[a.actor].aliases)]
+    parts += [name for p in event.places if p in dataset.places
+              for name in (dataset.places[p].name, *dataset.places[p].aliases)]
+    return normalize(" ".join(parts))
+
+
+def event_matches(dataset: Dataset, event: Event, filters: Filters) -> bool:
+    """True when the event passes every filter."""
+    if filters.countries and not set(filters.countries) & set(event.countries):
+        return False
+    if filters.themes and not set(filters.themes) & set(event.themes):
+        return False
+    if filters.actors and not set(filters.actors) & {a.actor for a in event.actors}:
+        return False
+    if filters.sources and not set(filters.sources) & {s.source for s in event.sources}:
+        return False
+    if (filters.since or filters.until) and not event.date.overlaps(filters.since, filters.until):
+        return False
+    if filters.texts:
+        haystack = f" {event_text(dataset, event)} "
+        return any(f" {phrase} " in haystack or phrase in haystack for phrase in filters.texts)
+    return True
+
+
+def select_events(dataset: Dataset, filters: Filters) -> list[Event]:
+    """The events that pass the filters, in date order, at most filters.limit of them."""
+    selected = [e for e in dataset.events.values() if event_matches(dataset, e, filters)]
+    return selected if filters.limit is None else selected[: filters.limit]
+
+
+def count_events(dataset: Dataset, filters: Filters) -> int:
+    """How many events pass the filters, ignoring the limit."""
+    return sum(1 for e in dataset.events.values() if event_matches(dataset, e, filters))
+
+
+SORT_KEYS = ("date", "title", "id", "people", "country")
+
+
+def sort_events(events: list[Event], key: str) -> list[Event]:
+    """Events ordered by date (the default), title, id, people (most first) or first country."""
+    if key == "date":
+        return events
+    if key == "title":
+        return sorted(events, key=lambda e: normalize(e.title))
+    if key == "id":
+        return sorted(events, key=lambda e: e.id)
+    if key == "people":
+        return sorted(events, key=lambda e: -(e.people.max if e.people else -1))
+    if key == "country":
+        return sorted(events, key=lambda e: e.countries[0] if e.countries else "")
+    raise UsageError(f"unknown sort key {key!r}; valid keys: {', '.join(SORT_KEYS)}")
+
+
+def figure_matches(dataset: Dataset, figure: Figure, filters: Filters) -> bool:
+    """True when a figure passes the filters that apply to figures (country, source, dates, text)."""
+    if filters.countries and not set(filters.countries) & set(figure.countries):
+        return False
+    if filters.sources and not set(filters.sources) & {s.source for s in figure.sources}:
+        return False
+    if (filters.since or filters.until) and not figure.as_of.overlaps(filters.since, filters.until):
+        return False
+    if filters.themes or filters.actors:
+        event = dataset.events.get(figure.event or "")
+        if event is None or not event_matches(dataset, event, Filters(themes=filters.themes, actors=filters.actors)):
+            return False
+    if filters.texts:
+        haystack = normalize(" ".join([figure.id, figure.measure, figure.unit, figure.note or ""]))
+        return any(phrase in haystack for phrase in filters.texts)
+    return True
+
+
+def select_figures(dataset: Dataset, filters: Filters) -> list[Figure]:
+    """The figures that pass the filters, ordered by as-of date then id."""
+    chosen = [f for f in dataset.figures.values() if figure_matches(dataset, f, filters)]
+    chosen.sort(key=lambda f: (f.as_of.sort_key(), f.id))
+    return chosen if filters.limit is None else chosen[: filters.limit]
+
+
+def facet_counts(dataset: Dataset, events: Iterable[Event], facet: str) -> list[tuple[str, int]]:
+    """How many of the events carry each value of a facet: country, theme, actor, source or year."""
+    counter: Counter[str] = Counter()
+    for event in events:
+        counter.update(set(_facet_values(event, facet)))
+    return sorted(counter.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _facet_values(event: Event, facet: str) -> Iterable[str]:
+    if facet == "country":
+        return event.countries
+    if facet == "theme":
+        return event.themes
+    if facet == "actor":
+        return [a.actor for a in event.actors]
+    if facet == "source":
+        return [s.source for s in event.sources]
+    if facet == "year":
+        return [str(event.date.sort_key()[0].year)]
+    raise ValueError(f"unknown facet {facet!r}")
