@@ -1,16 +1,19 @@
 """YAML files → records: strict, collects every problem before failing, and cleans text on the way in.
 
 A dataset is a folder holding ``themes.yaml`` and one folder per record kind (``sources/``, ``actors/``,
-``places/``, ``events/``, ``figures/``) with one record per file, named after its id.
+``places/``, ``events/``, ``figures/``) with one record per file, named after its id. Each file is read on its own
+into a ``FileResult`` (its checked value, its own problems, the ids it names), which an index can cache; the results
+are then put together, and every named id checked, into a ``Dataset``.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from nkwatch.dates import EDTFDate, parse_edtf
+from nkwatch.dates import parse_edtf
 from nkwatch.errors import DataError, Problem
 from nkwatch.models import (
     Actor,
@@ -27,12 +30,15 @@ from nkwatch.models import (
     SourceRef,
     Theme,
 )
+from nkwatch.references import KIND_OF_FOLDER, country_fields, missing_message, references_of
 from nkwatch.schemacheck import Checker
 from nkwatch.yamlread import Document, Path_, YamlProblem, parse_document, read_text
 
 RECORD_FOLDERS = ("sources", "actors", "places", "events", "figures")
 SCHEMAS = {"sources": "source.schema.json", "actors": "actor.schema.json", "places": "place.schema.json",
            "events": "event.schema.json", "figures": "figure.schema.json", "themes": "themes.schema.json"}
+DATE_FIELDS = {"sources": ("published",), "events": ("date",), "figures": ("as_of",)}
+RANGE_FIELDS = {"events": ("people",), "figures": ("value",)}
 
 
 def bundled_data_path() -> Path:
@@ -56,83 +62,150 @@ def field_name(path: Path_) -> str | None:
     return name or None
 
 
-class _Collector:
-    """Gathers problems with their file positions while records are built."""
+@dataclass
+class FileResult:
+    """One data file read on its own: its checked value, its problems, and the ids it names with their positions."""
 
-    def __init__(self, root: Path):
-        self.root = root
-        self.problems: list[Problem] = []
-        self.documents: dict[tuple[str, str], tuple[Path, Document]] = {}
+    folder: str
+    """The record kind's folder (``events``), or ``themes`` for themes.yaml."""
+    path: str
+    """The file, as shown in messages."""
+    value: object = None
+    """The schema-checked value (a dict, or the themes list), or None when the file cannot be used."""
+    problems: list[Problem] = field(default_factory=list)
+    """What is wrong with the file on its own."""
+    references: list[tuple[str, str, str | None, int | None, int | None]] = field(default_factory=list)
+    """(kind, target id, field, line, column) of each id the record names."""
 
-    def at_record(self, folder: str, record: str, field: Path_, message: str) -> None:
-        """Record a problem found after loading, at the field of a record read earlier."""
-        path, document = self.documents[(folder, record)]
-        self.add(path, document, record, field, message)
-
-    def file_problem(self, path: Path, error: YamlProblem) -> None:
-        self.problems.append(Problem(self._shown(path), error.line, error.column, None, None, error.message))
-
-    def add(self, path: Path, document: Document, record: str | None, field: Path_, message: str) -> None:
-        line, column = self._mark(document, field)
-        self.problems.append(Problem(self._shown(path), line, column, record, field_name(field), message))
-
-    def _mark(self, document: Document, field: Path_) -> tuple[int | None, int | None]:
-        while field and field not in document.marks:
-            field = field[:-1]
-        return document.marks.get(field, (None, None))
-
-    def _shown(self, path: Path) -> str:
-        return str(path)
+    @property
+    def record_id(self) -> str | None:
+        """The id of the record the file holds, when it could be read."""
+        return self.value.get("id") if isinstance(self.value, dict) else None
 
 
-def _read(path: Path, schema: str, collector: _Collector) -> tuple[Document, object] | None:
-    """Read, parse and schema-check one file; None (with problems recorded) when it cannot be used."""
-    try:
-        document = parse_document(read_text(path))
-    except YamlProblem as error:
-        collector.file_problem(path, error)
-        return None
-    checker = Checker(schema)
-    value = checker.check(document.root)
-    record = _record_id(document.root, path)
-    for field, message in checker.problems:
-        collector.add(path, document, record, field, message)
-    return (document, value) if not checker.problems else None
+def _position(document: Document, path: Path_) -> tuple[int | None, int | None]:
+    while path and path not in document.marks:
+        path = path[:-1]
+    return document.marks.get(path, (None, None))
 
 
-def _record_id(root: object, path: Path) -> str:
-    if isinstance(root, dict) and hasattr(root.get("id"), "text"):
-        return root["id"].text
-    return path.stem
+def _semantic_problems(folder: str, value: dict, stem: str) -> list[tuple[Path_, str]]:
+    """What a file's schema cannot say: the id matches the name, dates are real, ranges run low to high."""
+    from nkwatch.countries import is_country_code
 
-
-class _Builder:
-    """Builds typed records from schema-checked values, reporting what the schema cannot check."""
-
-    def __init__(self, path: Path, document: Document, record: str, collector: _Collector):
-        self.path, self.document, self.record, self.collector = path, document, record, collector
-
-    def fail(self, field: Path_, message: str) -> None:
-        self.collector.add(self.path, self.document, self.record, field, message)
-
-    def date(self, value: str, field: Path_) -> EDTFDate | None:
+    found: list[tuple[Path_, str]] = []
+    if value["id"] != stem:
+        found.append((("id",), f"id {value['id']!r} must match the file name {stem!r}"))
+    for name in DATE_FIELDS.get(folder, ()):
         try:
-            return parse_edtf(value)
+            parse_edtf(value[name])
         except ValueError as error:
-            self.fail(field, str(error))
-            return None
+            found.append(((name,), str(error)))
+    for name in RANGE_FIELDS.get(folder, ()):
+        span = value.get(name)
+        if isinstance(span, dict) and span["max"] < span["min"]:
+            found.append(((name,), f"max {span['max']} is below min {span['min']}"))
+    for where, code in country_fields(folder, value):
+        if not is_country_code(code):
+            found.append((where, f"{code!r} is not an ISO 3166-1 alpha-2 country code"))
+    if value["id"] in (value.get("related") or ()):
+        found.append((("related",), "an event cannot be related to itself"))
+    return found
 
-    def range(self, value: object, field: Path_) -> Range | None:
-        if value is None:
-            return None
-        low, high = (value["min"], value["max"]) if isinstance(value, dict) else (value, value)
-        if high < low:
-            self.fail(field, f"max {high} is below min {low}")
-        return Range(low, high)
+
+def _theme_problems(values: list) -> list[tuple[Path_, str]]:
+    seen: set[str] = set()
+    found = []
+    for i, theme in enumerate(values):
+        if theme["id"] in seen:
+            found.append(((i, "id"), f"theme {theme['id']!r} is defined twice"))
+        seen.add(theme["id"])
+    return found
+
+
+def read_record_file(folder: str, path: Path) -> FileResult:
+    """Read, parse and check one data file on its own, collecting every problem it has."""
+    try:
+        text = read_text(path)
+    except YamlProblem as error:
+        return FileResult(folder, str(path), problems=[Problem(str(path), error.line, error.column, None, None,
+                                                               error.message)])
+    return check_record_text(folder, text, str(path), path.stem)
+
+
+def check_record_text(folder: str, text: str, shown: str, stem: str) -> FileResult:
+    """Parse and check one record's YAML text on its own, as the file ``shown`` named ``stem``.yaml."""
+    result = FileResult(folder, shown)
+    try:
+        document = parse_document(text)
+    except YamlProblem as error:
+        result.problems.append(Problem(shown, error.line, error.column, None, None, error.message))
+        return result
+    checker = Checker(SCHEMAS[folder])
+    value = checker.check(document.root)
+    record = document.root["id"].text if isinstance(document.root, dict) and hasattr(
+        document.root.get("id"), "text") else None
+    found = list(checker.problems)
+    if not found:
+        found = _theme_problems(value) if folder == "themes" else _semantic_problems(folder, value, stem)
+    for where, message in found:
+        result.problems.append(Problem(shown, *_position(document, where), record, field_name(where), message))
+    if not found:
+        result.value = value
+        for ref in references_of(folder, value) if folder != "themes" else ():
+            result.references.append((ref.kind, ref.target, field_name(ref.field), *_position(document, ref.field)))
+    return result
+
+
+def data_files(root: Path) -> Iterable[tuple[str, Path]]:
+    """Every data file of a dataset, as (folder, path): themes.yaml first, then each kind's files in name order."""
+    yield "themes", root / "themes.yaml"
+    for folder in RECORD_FOLDERS:
+        directory = root / folder
+        if directory.is_dir():
+            for path in sorted(directory.iterdir()):
+                if path.suffix in (".yaml", ".yml"):
+                    yield folder, path
+
+
+def check_root(root: Path) -> None:
+    """Raise DataError when the dataset folder is missing or not a folder."""
+    if not root.is_dir():
+        what = "is a file, not a dataset folder" if root.exists() else "does not exist"
+        raise DataError([Problem(str(root), None, None, None, None, f"dataset folder {what}")])
+
+
+def known_ids(results: Iterable[FileResult]) -> dict[str, set[str]]:
+    """The ids of every usable record, by kind (source, actor, place, theme, event, figure)."""
+    ids: dict[str, set[str]] = {kind: set() for kind in KIND_OF_FOLDER.values()}
+    for result in results:
+        if result.folder == "themes" and result.value:
+            ids["theme"].update(t["id"] for t in result.value)
+        elif result.value:
+            ids[KIND_OF_FOLDER[result.folder]].add(result.record_id)
+    return ids
+
+
+def reference_problems(result: FileResult, ids: dict[str, set[str]]) -> list[Problem]:
+    """A problem for each id the file names that no record has."""
+    from nkwatch.references import Reference
+
+    found = []
+    for kind, target, name, line, column in result.references:
+        if target not in ids[kind]:
+            message = missing_message(Reference(kind, target, ()), ids[kind])
+            found.append(Problem(result.path, line, column, result.record_id, name, message))
+    return found
 
 
 def _tuple(value: Iterable | None) -> tuple:
     return tuple(value or ())
+
+
+def _range(value) -> Range | None:
+    if value is None:
+        return None
+    return Range(value["min"], value["max"]) if isinstance(value, dict) else Range(value, value)
 
 
 def _source_refs(values: list[dict]) -> tuple[SourceRef, ...]:
@@ -144,120 +217,94 @@ def _attestation(value: dict) -> Attestation:
 
 
 def _discrepancies(values: list[dict] | None) -> tuple[Discrepancy, ...]:
-    return tuple(
-        Discrepancy(v["about"], tuple(Claim(c["source"], c["says"]) for c in v["claims"]), v["resolution"])
-        for v in values or ()
-    )
+    return tuple(Discrepancy(v["about"], tuple(Claim(c["source"], c["says"]) for c in v["claims"]), v["resolution"])
+                 for v in values or ())
 
 
-def build_source(v: dict, b: _Builder) -> Source | None:
+def build_source(v: dict, origin: str | None = None) -> Source:
     """A Source from a checked mapping."""
-    published = b.date(v["published"], ("published",))
-    return Source(v["id"], v["publisher"], v["title"], v.get("author"), published, v.get("url"), v["kind"],
-                  v["language"], v.get("notes")) if published else None
+    return Source(v["id"], v["publisher"], v["title"], v.get("author"), parse_edtf(v["published"]), v.get("url"),
+                  v["kind"], v["language"], v.get("notes"))
 
 
-def build_actor(v: dict, b: _Builder) -> Actor:
+def build_actor(v: dict, origin: str | None = None) -> Actor:
     """An Actor from a checked mapping."""
     return Actor(v["id"], v["name"], _tuple(v.get("aliases")), v["kind"], _tuple(v.get("countries")),
                  v.get("description"))
 
 
-def build_place(v: dict, b: _Builder) -> Place:
+def build_place(v: dict, origin: str | None = None) -> Place:
     """A Place from a checked mapping."""
     return Place(v["id"], v["name"], _tuple(v.get("aliases")), v["country"], v.get("lat"), v.get("lon"))
 
 
-def build_event(v: dict, b: _Builder) -> Event | None:
+def build_event(v: dict, origin: str | None = None) -> Event:
     """An Event from a checked mapping."""
-    when = b.date(v["date"], ("date",))
-    people = b.range(v.get("people"), ("people",))
-    if when is None:
-        return None
     return Event(
-        id=v["id"], title=v["title"], date=when, countries=_tuple(v["countries"]), themes=_tuple(v["themes"]),
-        summary=v["summary"].strip(), sources=_source_refs(v["sources"]), attestation=_attestation(v["attestation"]),
-        aliases=_tuple(v.get("aliases")), date_note=v.get("date_note"), places=_tuple(v.get("places")),
-        actors=tuple(ActorRole(a["actor"], a["role"]) for a in v.get("actors") or ()), people=people,
-        related=_tuple(v.get("related")), discrepancies=_discrepancies(v.get("discrepancies")),
-        origin=str(b.path),
+        id=v["id"], title=v["title"], date=parse_edtf(v["date"]), countries=_tuple(v["countries"]),
+        themes=_tuple(v["themes"]), summary=v["summary"].strip(), sources=_source_refs(v["sources"]),
+        attestation=_attestation(v["attestation"]), aliases=_tuple(v.get("aliases")), date_note=v.get("date_note"),
+        places=_tuple(v.get("places")), actors=tuple(ActorRole(a["actor"], a["role"]) for a in v.get("actors") or ()),
+        people=_range(v.get("people")), related=_tuple(v.get("related")),
+        discrepancies=_discrepancies(v.get("discrepancies")), origin=origin,
     )
 
 
-def build_figure(v: dict, b: _Builder) -> Figure | None:
+def build_figure(v: dict, origin: str | None = None) -> Figure:
     """A Figure from a checked mapping."""
-    as_of = b.date(v["as_of"], ("as_of",))
-    value = b.range(v["value"], ("value",))
-    if as_of is None or value is None:
-        return None
     return Figure(
-        id=v["id"], measure=v["measure"], value=value, unit=v["unit"], as_of=as_of, countries=_tuple(v["countries"]),
-        attestation=_attestation(v["attestation"]), sources=_source_refs(v["sources"]),
-        qualifier=v.get("qualifier"), event=v.get("event"), note=v.get("note"),
-        discrepancies=_discrepancies(v.get("discrepancies")), origin=str(b.path),
+        id=v["id"], measure=v["measure"], value=_range(v["value"]), unit=v["unit"], as_of=parse_edtf(v["as_of"]),
+        countries=_tuple(v["countries"]), attestation=_attestation(v["attestation"]),
+        sources=_source_refs(v["sources"]), qualifier=v.get("qualifier"), event=v.get("event"), note=v.get("note"),
+        discrepancies=_discrepancies(v.get("discrepancies")), origin=origin,
     )
 
 
-BUILDERS: dict[str, Callable] = {"sources": build_source, "actors": build_actor, "places": build_place,
-                                 "events": build_event, "figures": build_figure}
+BUILDERS = {"sources": build_source, "actors": build_actor, "places": build_place, "events": build_event,
+            "figures": build_figure}
 
 
-def record_files(root: Path, folder: str) -> list[Path]:
-    """The YAML files of one record kind, in name order."""
-    directory = root / folder
-    if not directory.is_dir():
-        return []
-    return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml"))
+def build_themes(values: list[dict]) -> dict[str, Theme]:
+    """Themes by id, in file order."""
+    return {v["id"]: Theme(v["id"], v["description"]) for v in values}
 
 
-def _load_folder(root: Path, folder: str, collector: _Collector) -> dict:
-    records = {}
-    for path in record_files(root, folder):
-        read = _read(path, SCHEMAS[folder], collector)
-        if read is None:
-            continue
-        document, value = read
-        builder = _Builder(path, document, value["id"], collector)
-        if value["id"] != path.stem:
-            builder.fail(("id",), f"id {value['id']!r} must match the file name {path.stem!r}")
-            continue
-        record = BUILDERS[folder](value, builder)
-        if record is not None:
-            records[record.id] = record
-            collector.documents[(folder, record.id)] = (path, document)
-    return records
-
-
-def _load_themes(root: Path, collector: _Collector) -> dict[str, Theme]:
-    path = root / "themes.yaml"
-    read = _read(path, SCHEMAS["themes"], collector)
-    if read is None:
-        return {}
-    document, values = read
+def assemble(root: Path, results: list[FileResult]) -> Dataset:
+    """Put checked files together into a Dataset, or raise DataError with every problem found."""
+    ids = known_ids(results)
+    problems = [p for r in results for p in r.problems]
+    problems += [p for r in results for p in reference_problems(r, ids)]
+    if problems:
+        raise DataError(problems)
+    records: dict[str, dict] = {folder: {} for folder in RECORD_FOLDERS}
     themes: dict[str, Theme] = {}
-    for i, value in enumerate(values):
-        if value["id"] in themes:
-            collector.add(path, document, value["id"], (i, "id"), f"theme {value['id']!r} is defined twice")
-        themes[value["id"]] = Theme(value["id"], value["description"])
-    return themes
+    for result in results:
+        if result.folder == "themes":
+            themes = build_themes(result.value)
+        else:
+            record = BUILDERS[result.folder](result.value, result.path)
+            records[result.folder][record.id] = record
+    events = dict(sorted(records["events"].items(), key=lambda item: (item[1].date.sort_key(), item[0])))
+    return Dataset(str(root), records["sources"], records["actors"], records["places"], themes, events,
+                   records["figures"])
 
 
 def load_dataset(path: str | os.PathLike | None = None) -> Dataset:
     """Load and validate the dataset at path (or the default one); raise DataError listing every problem."""
     root = dataset_path(path)
-    if not root.is_dir():
-        what = "is a file, not a dataset folder" if root.exists() else "does not exist"
-        raise DataError([Problem(str(root), None, None, None, None, f"dataset folder {what}")])
-    collector = _Collector(root)
-    themes = _load_themes(root, collector)
-    records = {folder: _load_folder(root, folder, collector) for folder in RECORD_FOLDERS}
-    events = dict(sorted(records["events"].items(), key=lambda item: (item[1].date.sort_key(), item[0])))
-    dataset = Dataset(str(root), records["sources"], records["actors"], records["places"], themes, events,
-                      records["figures"])
-    from nkwatch.references import check_references
+    check_root(root)
+    return assemble(root, [read_record_file(folder, file) for folder, file in data_files(root)])
 
-    for folder, record, field, message in check_references(dataset):
-        collector.at_record(folder, record, field, message)
-    if collector.problems:
-        raise DataError(collector.problems)
-    return dataset
+
+def check_candidate(root: Path, folder: str, text: str, shown: str, stem: str) -> dict:
+    """Check a new record, given as YAML text, in the context of the dataset at root without writing anything.
+
+    The record is checked on its own (as the file ``shown``, whose id must be ``stem``), then every id it names is
+    looked up among the dataset's records and its own. Return its checked value, or raise DataError listing every
+    problem, the dataset's own included.
+    """
+    check_root(root)
+    candidate = check_record_text(folder, text, shown, stem)
+    results = [read_record_file(kind, path) for kind, path in data_files(root)]
+    assemble(root, [*results, candidate])
+    return candidate.value

@@ -8,9 +8,10 @@ the same ``Filters`` to every command, so what ``timeline`` shows is what ``expo
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 
 from nkwatch.dates import parse_bound
 from nkwatch.errors import UsageError
@@ -197,15 +198,29 @@ def event_matches(dataset: Dataset, event: Event, filters: Filters) -> bool:
     return True
 
 
+def _candidates(dataset: Dataset, filters: Filters) -> Iterable[Event]:
+    """Events in date order, narrowed first by an index when the dataset has one."""
+    narrow = getattr(dataset.events, "candidates", None)
+    return narrow(filters) if narrow else dataset.events.values()
+
+
+def iter_events(dataset: Dataset, filters: Filters) -> Iterator[Event]:
+    """The events that pass the filters, in date order, one at a time (for streaming exports)."""
+    matching = (e for e in _candidates(dataset, filters) if event_matches(dataset, e, filters))
+    return matching if filters.limit is None else islice(matching, filters.limit)
+
+
 def select_events(dataset: Dataset, filters: Filters) -> list[Event]:
     """The events that pass the filters, in date order, at most filters.limit of them."""
-    selected = [e for e in dataset.events.values() if event_matches(dataset, e, filters)]
-    return selected if filters.limit is None else selected[: filters.limit]
+    return list(iter_events(dataset, filters))
 
 
 def count_events(dataset: Dataset, filters: Filters) -> int:
     """How many events pass the filters, ignoring the limit."""
-    return sum(1 for e in dataset.events.values() if event_matches(dataset, e, filters))
+    count = getattr(dataset.events, "count", None)
+    if count and not filters.texts:
+        return count(filters)
+    return sum(1 for e in _candidates(dataset, filters) if event_matches(dataset, e, filters))
 
 
 SORT_KEYS = ("date", "title", "id", "people", "country")

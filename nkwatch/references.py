@@ -1,79 +1,70 @@
-"""Cross-record checks: every id a record names must exist, and every country code must be a real one."""
+"""What a record refers to: the ids it names, where it names them, and the check that each one exists.
+
+References are collected per file (so that an index can cache them with the file) and resolved against the
+whole dataset's ids afterwards.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from nkwatch.models import Dataset, Discrepancy, SourceRef
+# Record kinds by folder, and the singular a message uses.
+KIND_OF_FOLDER = {"sources": "source", "actors": "actor", "places": "place", "events": "event", "figures": "figure",
+                  "themes": "theme"}
 
-Found = tuple[str, str, tuple, str]
-"""A problem: (record folder, record id, field path, message)."""
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """One id named by a record, and the field that names it."""
+
+    kind: str
+    """The kind of record named: source, actor, place, theme or event."""
+    target: str
+    """The id named."""
+    field: tuple
+    """The field path in the naming record (``("sources", 0, "source")``)."""
 
 
-def _missing(kind: str, wanted: str, known: dict) -> str:
+def _each(kind: str, ids, field: str) -> Iterator[Reference]:
+    for i, target in enumerate(ids or ()):
+        yield Reference(kind, target, (field, i))
+
+
+def _source_refs(value: dict) -> Iterator[Reference]:
+    for i, ref in enumerate(value.get("sources") or ()):
+        yield Reference("source", ref["source"], ("sources", i, "source"))
+    for i, discrepancy in enumerate(value.get("discrepancies") or ()):
+        for j, claim in enumerate(discrepancy["claims"]):
+            yield Reference("source", claim["source"], ("discrepancies", i, "claims", j, "source"))
+
+
+def references_of(folder: str, value: dict) -> list[Reference]:
+    """Every id a checked record names."""
+    if folder == "events":
+        refs = [*_each("place", value.get("places"), "places"), *_each("theme", value.get("themes"), "themes"),
+                *_each("event", value.get("related"), "related")]
+        actors = enumerate(value.get("actors") or ())
+        refs += [Reference("actor", a["actor"], ("actors", i, "actor")) for i, a in actors]
+        return refs + list(_source_refs(value))
+    if folder == "figures":
+        refs = list(_source_refs(value))
+        return refs + ([Reference("event", value["event"], ("event",))] if value.get("event") else [])
+    return []
+
+
+def country_fields(folder: str, value: dict) -> Iterator[tuple[tuple, str]]:
+    """Every country code a checked record holds, with its field path."""
+    if folder == "places":
+        yield ("country",), value["country"]
+    for i, code in enumerate(value.get("countries") or ()):
+        yield ("countries", i), code
+
+
+def missing_message(ref: Reference, known: set[str] | list[str]) -> str:
+    """'no source has the id …; did you mean …?'"""
     from difflib import get_close_matches
 
-    close = get_close_matches(wanted, list(known), n=3)
+    close = get_close_matches(ref.target, list(known), n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
-    return f"no {kind} has the id {wanted!r}{hint}"
-
-
-def _check_ids(folder: str, record: str, field: str, ids, kind: str, known: dict) -> Iterator[Found]:
-    for i, wanted in enumerate(ids):
-        if wanted not in known:
-            yield folder, record, (field, i), _missing(kind, wanted, known)
-
-
-def _check_countries(folder: str, record: str, field: str, codes) -> Iterator[Found]:
-    from nkwatch.countries import is_country_code
-
-    for i, code in enumerate(codes):
-        if not is_country_code(code):
-            yield folder, record, (field, i), f"{code!r} is not an ISO 3166-1 alpha-2 country code"
-
-
-def _check_sources(folder: str, record: str, refs: tuple[SourceRef, ...], discrepancies: tuple[Discrepancy, ...],
-                   dataset: Dataset) -> Iterator[Found]:
-    for i, ref in enumerate(refs):
-        if ref.source not in dataset.sources:
-            yield folder, record, ("sources", i, "source"), _missing("source", ref.source, dataset.sources)
-    for i, discrepancy in enumerate(discrepancies):
-        for j, claim in enumerate(discrepancy.claims):
-            if claim.source not in dataset.sources:
-                field = ("discrepancies", i, "claims", j, "source")
-                yield folder, record, field, _missing("source", claim.source, dataset.sources)
-
-
-def check_references(dataset: Dataset) -> Iterator[Found]:
-    """Every dangling reference and invalid country code in the dataset."""
-    for actor in dataset.actors.values():
-        yield from _check_countries("actors", actor.id, "countries", actor.countries)
-    for place in dataset.places.values():
-        if not _valid_country(place.country):
-            yield "places", place.id, ("country",), f"{place.country!r} is not an ISO 3166-1 alpha-2 country code"
-    for event in dataset.events.values():
-        yield from _check_event(event, dataset)
-    for figure in dataset.figures.values():
-        yield from _check_countries("figures", figure.id, "countries", figure.countries)
-        yield from _check_sources("figures", figure.id, figure.sources, figure.discrepancies, dataset)
-        if figure.event and figure.event not in dataset.events:
-            yield "figures", figure.id, ("event",), _missing("event", figure.event, dataset.events)
-
-
-def _valid_country(code: str) -> bool:
-    from nkwatch.countries import is_country_code
-
-    return is_country_code(code)
-
-
-def _check_event(event, dataset: Dataset) -> Iterator[Found]:
-    yield from _check_countries("events", event.id, "countries", event.countries)
-    yield from _check_ids("events", event.id, "places", event.places, "place", dataset.places)
-    yield from _check_ids("events", event.id, "themes", event.themes, "theme", dataset.themes)
-    yield from _check_ids("events", event.id, "related", event.related, "event", dataset.events)
-    for i, role in enumerate(event.actors):
-        if role.actor not in dataset.actors:
-            yield "events", event.id, ("actors", i, "actor"), _missing("actor", role.actor, dataset.actors)
-    if event.id in event.related:
-        yield "events", event.id, ("related",), "an event cannot be related to itself"
-    yield from _check_sources("events", event.id, event.sources, event.discrepancies, dataset)
+    return f"no {ref.kind} has the id {ref.target!r}{hint}"

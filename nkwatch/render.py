@@ -134,8 +134,9 @@ def event_page(dataset: Dataset, event: Event, figures: list[Figure]) -> Rendera
                               if event.attestation.outlets else ""))),
         ("Aliases", plain("; ".join(event.aliases))),
     ]
-    parts: list[RenderableType] = [Text(event.title, style="bold"), Text(event.id, style="dim cyan"),
-                                   _field_grid(rows), Text("\nSummary", style="bold"), Padding(plain(event.summary), (0, 2))]
+    parts: list[RenderableType] = [plain(event.title), Text(event.id, style="dim cyan"), _field_grid(rows),
+                                   Text("\nSummary", style="bold"), Padding(plain(event.summary), (0, 2))]
+    parts[0].stylize("bold")
     parts += _discrepancy_block(event.discrepancies)
     parts += _related_block(dataset, event)
     parts += _figure_block(figures)
@@ -238,9 +239,9 @@ def figure_table(dataset: Dataset, figures: list[Figure]) -> RenderableType:
     for f in figures:
         publishers = "; ".join(dict.fromkeys(dataset.sources[s.source].publisher for s in f.sources
                                              if s.source in dataset.sources))
-        table.add_row(plain(f.measure), plain(value_text(f.value, f.qualifier)), plain(f.unit), plain(humanize(f.as_of)),
-                      plain(", ".join(f.countries)), plain(f"{f.attestation.basis}: {f.attestation.asserted_by}"),
-                      plain(publishers))
+        table.add_row(plain(f.measure), plain(value_text(f.value, f.qualifier)), plain(f.unit),
+                      plain(humanize(f.as_of)), plain(", ".join(f.countries)),
+                      plain(f"{f.attestation.basis}: {f.attestation.asserted_by}"), plain(publishers))
     return table
 
 

@@ -102,6 +102,11 @@ def parse_document(text: str) -> Document:
             builder.feed(event)
     except yaml.MarkedYAMLError as error:
         raise YamlProblem(_syntax_message(error), *_position(error.problem_mark or error.context_mark)) from None
+    except yaml.reader.ReaderError as error:
+        # Raw control characters: one line with the file's line number, instead of libyaml's two-line message.
+        line = text[: error.position].count("\n") + 1
+        raise YamlProblem(f"holds the control character U+{error.character:04X}, which YAML does not allow", line) \
+            from None
     except yaml.YAMLError as error:
         raise YamlProblem(f"YAML error: {error}") from None
     return Document(builder.root, builder.marks)
@@ -137,7 +142,8 @@ class _Builder:
             if self.documents > 1:
                 raise YamlProblem("holds more than one YAML document", *_position(event.start_mark))
         elif name == "AliasEvent":
-            raise YamlProblem(f"uses the YAML alias *{event.anchor}; aliases are not allowed", *_position(event.start_mark))
+            message = f"uses the YAML alias *{event.anchor}; aliases are not allowed"
+            raise YamlProblem(message, *_position(event.start_mark))
         elif name in ("ScalarEvent", "MappingStartEvent", "SequenceStartEvent"):
             self._refuse_anchor_and_tag(event)
             self._value_start(event, name)
@@ -146,7 +152,8 @@ class _Builder:
 
     def _refuse_anchor_and_tag(self, event) -> None:
         if event.anchor is not None:
-            raise YamlProblem(f"uses the YAML anchor &{event.anchor}; anchors are not allowed", *_position(event.start_mark))
+            message = f"uses the YAML anchor &{event.anchor}; anchors are not allowed"
+            raise YamlProblem(message, *_position(event.start_mark))
         if event.tag is not None and not (event.tag == "!" and getattr(event, "implicit", (False,))[1]):
             raise YamlProblem(f"uses the YAML tag {event.tag}; tags are not allowed", *_position(event.start_mark))
 
@@ -169,7 +176,7 @@ class _Builder:
         """In a mapping, every other node is a key: remember it and its position until its value arrives."""
         if not self.stack or not isinstance(self.stack[-1][0], dict):
             return False
-        container, path, pending = self.stack[-1]
+        container, _path, pending = self.stack[-1]
         if pending:
             return False
         if not isinstance(value, Scalar):

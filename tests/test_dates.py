@@ -6,6 +6,8 @@ import pytest
 
 from nkwatch.dates import humanize, parse_edtf
 
+FORMS = "YYYY, YYYY-MM, YYYY-MM-DD (each may end in ~ or ?), A/B, ../B or A/.."
+
 
 @pytest.mark.parametrize(
     ("text", "start", "end"),
@@ -43,8 +45,8 @@ def test_qualifiers_are_kept():
         ("2015-02-29", "'2015-02-29' has day 29; Feb 2015 has days 01 to 28"),
         ("2016-09/2016-08", "'2016-09/2016-08' ends before it starts"),
         ("../..", "'../..' is open at both ends; give at least one date"),
-        ("Aug 2016", "'Aug 2016' is not a date; use YYYY, YYYY-MM, YYYY-MM-DD (each may end in ~ or ?), A/B, ../B or A/.."),
-        ("16-08", "'16-08' is not a date; use YYYY, YYYY-MM, YYYY-MM-DD (each may end in ~ or ?), A/B, ../B or A/.."),
+        ("Aug 2016", f"'Aug 2016' is not a date; use {FORMS}"),
+        ("16-08", f"'16-08' is not a date; use {FORMS}"),
     ],
 )
 def test_invalid_dates_say_what_is_wrong(text, message):

@@ -12,7 +12,8 @@ from nkwatch.cli import State, app
 
 @app.command()
 def validate(
-    path: Annotated[Path | None, typer.Argument(help="Dataset folder; default: --data, $NKWATCH_DATA or the bundled one.")] = None,
+    path: Annotated[Path | None, typer.Argument(
+        help="Dataset folder; default: --data, $NKWATCH_DATA or the bundled one.")] = None,
 ) -> None:
     """Check a dataset and print its counts; exit 1 with one line per problem when it is invalid.
 
@@ -24,8 +25,8 @@ def validate(
 
       NKWATCH_DATA=./my-data nkwatch validate
     """
-    from nkwatch.loader import load_dataset
+    from nkwatch.index import open_dataset
 
-    dataset = load_dataset(path or State.data)
+    dataset = open_dataset(path or State.data)
     counts = ", ".join(f"{n} {kind}" for kind, n in dataset.counts().items())
     typer.echo(f"valid: {counts} ({dataset.root})")

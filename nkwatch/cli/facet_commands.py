@@ -5,7 +5,18 @@ from __future__ import annotations
 import typer
 
 from nkwatch.cli import app
-from nkwatch.cli.options import Actor, Country, Json, NoPager, Since, SourceFilter, TextFilter, Theme, Until, filters_from
+from nkwatch.cli.options import (
+    Actor,
+    Country,
+    Json,
+    NoPager,
+    Since,
+    SourceFilter,
+    TextFilter,
+    Theme,
+    Until,
+    filters_from,
+)
 from nkwatch.cli.output import show, show_json
 
 

@@ -11,9 +11,9 @@ from nkwatch.cli import State
 
 def _dataset_or_none():
     try:
-        from nkwatch.loader import load_dataset
+        from nkwatch.index import open_dataset
 
-        return load_dataset(State.data)
+        return open_dataset(State.data)
     except Exception:  # completion must never fail loudly in a user's shell
         return None
 
@@ -44,7 +44,7 @@ def complete_event(incomplete: str) -> list[str]:
 
 
 Country = Annotated[list[str] | None, typer.Option(
-    "--country", "-c", help="Country: ISO code, name or common name (russia, RU, RUS, DPRK). Repeat for any of several.",
+    "--country", "-c", help="Country: ISO code, name or common name (russia, RU, RUS, DPRK). Repeat for any of.",
     autocompletion=complete_country, rich_help_panel="Filters")]
 Actor = Annotated[list[str] | None, typer.Option(
     "--actor", "-a", help="Actor name or alias, spelling forgiven (Thae Yong-ho, SSD, Mokran).",

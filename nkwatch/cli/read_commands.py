@@ -25,9 +25,9 @@ from nkwatch.cli.output import DEFAULT_DISPLAY_LIMIT, show, show_json
 
 
 def _dataset():
-    from nkwatch.loader import load_dataset
+    from nkwatch.index import open_dataset
 
-    return load_dataset(State.data)
+    return open_dataset(State.data)
 
 
 def _display_limit(limit: int | None, as_json: bool) -> int | None:

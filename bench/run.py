@@ -1,0 +1,151 @@
+"""The nkwatch benchmark: whole-process times against a floor measured in the same run.
+
+Usage (from the checkout, with nkwatch installed in the active environment):
+
+    python bench/run.py [--sizes 1000,10000,100000] [--runs 7]
+
+It generates synthetic datasets in the real on-disk format (and the same events as one JSON file for jq), then
+times, as medians of several runs after a warm-up: the interpreter alone (`python -c pass`, the floor), nkwatch's
+commands on the bundled data and on each synthetic dataset, libyaml's C loader parsing the same files (the bar for
+the first index build), and jq running the same country filter over the JSON file. It prints times, ratios to the
+floor and to jq, and each command's peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+NKWATCH = [sys.executable, "-m", "nkwatch"]
+LIBYAML_PARSE = (
+    "import sys, yaml, os\n"
+    "root = sys.argv[1]\n"
+    "for folder in ('sources', 'actors', 'places', 'events'):\n"
+    "    d = os.path.join(root, folder)\n"
+    "    for name in os.listdir(d):\n"
+    "        with open(os.path.join(d, name), 'rb') as f:\n"
+    "            yaml.load(f, Loader=yaml.CSafeLoader)\n"
+)
+
+
+def timed(command: list[str], env: dict) -> tuple[float, int]:
+    """One whole-process run: wall seconds and peak resident memory in KiB (from wait4)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"bench: command failed: {' '.join(command)}")
+    return elapsed, usage.ru_maxrss
+
+
+def median_run(command: list[str], env: dict, runs: int, warmups: int = 1) -> tuple[float, int]:
+    """Median wall time and peak memory over RUNS runs after WARMUPS unmeasured ones."""
+    for _ in range(warmups):
+        timed(command, env)
+    samples = [timed(command, env) for _ in range(runs)]
+    return statistics.median(s[0] for s in samples), max(s[1] for s in samples)
+
+
+class Table:
+    """Rows of measurements, printed as a Markdown table with ratios."""
+
+    def __init__(self, floor: float):
+        self.floor = floor
+        self.rows: list[tuple[str, float, float | None, int]] = []
+
+    def add(self, name: str, seconds: float, memory_kib: int, jq: float | None = None) -> None:
+        self.rows.append((name, seconds, jq, memory_kib))
+        print(f"  {name}: {seconds * 1000:.0f} ms", file=sys.stderr, flush=True)
+
+    def render(self) -> str:
+        lines = ["| command | median | × floor | × jq (lower is faster) | peak memory |", "|---|---:|---:|---:|---:|"]
+        for name, seconds, jq, memory in self.rows:
+            versus_jq = f"{seconds / jq:.2f}" if jq else ""
+            lines.append(f"| `{name}` | {seconds * 1000:.0f} ms | {seconds / self.floor:.1f} | {versus_jq} | "
+                         f"{memory / 1024:.0f} MB |")
+        return "\n".join(lines)
+
+
+def bundled(table: Table, env: dict, runs: int) -> None:
+    """The everyday commands on the bundled dataset."""
+    for args in (["--help"], ["show", "Ningpo 13"], ["timeline", "--country", "russia"]):
+        seconds, memory = median_run([*NKWATCH, *args], env, runs)
+        table.add(f"nkwatch {' '.join(args)}", seconds, memory)
+
+
+def synthetic(table: Table, env: dict, size: int, runs: int) -> None:
+    """First build, warm queries, jq, and the query after one file changes, at one dataset size."""
+    root = OUT / f"data-{size}"
+    json_path = generate(root, size) if not root.exists() else root.with_suffix(".json")
+    data_env = {**env, "NKWATCH_DATA": str(root)}
+    libyaml, memory = median_run([sys.executable, "-c", LIBYAML_PARSE, str(root)], env, 1, warmups=0)
+    table.add(f"libyaml C loader, {size:,} files", libyaml, memory)
+    shutil.rmtree(Path(env["XDG_CACHE_HOME"]), ignore_errors=True)
+    build, memory = timed([*NKWATCH, "validate"], data_env)
+    table.add(f"first run (index build), {size:,} events", build, memory)
+    jq_filter = '[.[] | select(.countries | index("RU"))]'
+    jq, jq_memory = median_run(["jq", "-c", jq_filter, str(json_path)], env, runs)
+    table.add(f"jq country filter, {size:,} events", jq, jq_memory)
+    for args in (["timeline", "--country", "russia", "--limit", "50"], ["export", "--format", "csv", "--country",
+                                                                        "russia"]):
+        seconds, memory = median_run([*NKWATCH, *args], data_env, runs)
+        table.add(f"nkwatch {' '.join(args)} ({size:,})", seconds, memory, jq)
+    changed = root / "events" / "event-000000.yaml"
+    changed.write_text(changed.read_text().replace("title: ", "title: Changed "))
+    seconds, memory = timed([*NKWATCH, "timeline", "--country", "russia", "--limit", "50"], data_env)
+    table.add(f"query after one file changed ({size:,})", seconds, memory)
+
+
+def machine() -> str:
+    """A line describing the machine the figures come from."""
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    system = f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores"
+    return f"{system}, {cpu}, Python {platform.python_version()}"
+
+
+def main() -> None:
+    """Run the benchmark and print its table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    if not shutil.which("jq"):
+        raise SystemExit("bench: jq is needed (apt-get install jq)")
+    cache = Path(tempfile.mkdtemp(prefix="nkwatch-bench-cache-"))
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache), "NO_COLOR": "1"}
+    env.pop("NKWATCH_DATA", None)
+    floor, memory = median_run([sys.executable, "-c", "pass"], env, args.runs * 2)
+    table = Table(floor)
+    table.add("python -c pass (floor)", floor, memory)
+    bundled(table, env, args.runs)
+    for size in (int(s) for s in args.sizes.split(",")):
+        synthetic(table, env, size, args.runs)
+    print(f"Machine: {machine()}\n")
+    print(table.render())
+    shutil.rmtree(cache, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,336 @@
+"""An index in SQLite, in the user's cache folder, so that queries never parse YAML.
+
+Each data file's checked value, problems and references are kept with the file's size and modification time;
+opening the index re-reads only the files that changed, appeared or went away. Events get columns and a facet table
+for filtering and sorting in SQL, and the dataset's ``events`` become a lazy mapping that builds records only for
+the rows a query returns. Two processes building at once take turns (SQLite's write lock); an interrupted build
+rolls back and leaves the last good index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from nkwatch.errors import DataError, Problem
+from nkwatch.loader import (
+    BUILDERS,
+    RECORD_FOLDERS,
+    FileResult,
+    build_event,
+    build_themes,
+    check_root,
+    dataset_path,
+    missing_message,
+    read_record_file,
+)
+from nkwatch.models import Dataset, Event
+
+FORMAT_VERSION = "1"
+PARALLEL_FROM = 2000  # files to read before it pays to start worker processes
+PROGRESS_FROM = 3000  # files to read before a progress bar is worth showing
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, folder TEXT, size INTEGER, mtime_ns INTEGER,
+    record TEXT, value TEXT, problems TEXT);
+CREATE TABLE IF NOT EXISTS refs(path TEXT, kind TEXT, target TEXT, field TEXT, line INTEGER, col INTEGER);
+CREATE INDEX IF NOT EXISTS refs_path ON refs(path);
+CREATE TABLE IF NOT EXISTS ids(kind TEXT, id TEXT, path TEXT, PRIMARY KEY(kind, id, path));
+CREATE INDEX IF NOT EXISTS ids_path ON ids(path);
+CREATE TABLE IF NOT EXISTS events(id TEXT PRIMARY KEY, path TEXT, sort_start TEXT, sort_end TEXT,
+    start TEXT, end_ TEXT);
+CREATE INDEX IF NOT EXISTS events_order ON events(sort_start, sort_end, id);
+CREATE INDEX IF NOT EXISTS events_path ON events(path);
+CREATE TABLE IF NOT EXISTS facets(id TEXT, facet TEXT, value TEXT);
+CREATE INDEX IF NOT EXISTS facets_lookup ON facets(facet, value, id);
+CREATE INDEX IF NOT EXISTS facets_id ON facets(id);
+"""
+
+
+def cache_folder() -> Path:
+    """Where indexes live: ``$XDG_CACHE_HOME/nkwatch``, else ``~/.cache/nkwatch``."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "nkwatch"
+
+
+def index_file(root: Path) -> Path:
+    """The index of one dataset folder, named after a hash of its absolute path."""
+    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:20]
+    return cache_folder() / f"{digest}.sqlite"
+
+
+def scan(root: Path) -> dict[str, tuple[str, int, int]]:
+    """Every data file with its folder, size and modification time (themes.yaml and each kind's *.yaml)."""
+    found = {}
+    themes = root / "themes.yaml"
+    if themes.exists():
+        stat = themes.stat()
+        found[str(themes)] = ("themes", stat.st_size, stat.st_mtime_ns)
+    else:
+        found[str(themes)] = ("themes", -1, -1)
+    for folder in RECORD_FOLDERS:
+        directory = root / folder
+        if not directory.is_dir():
+            continue
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.endswith((".yaml", ".yml")):
+                    stat = entry.stat()
+                    found[entry.path] = (folder, stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(path, timeout=120, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    version = _meta(connection, "version") if _has_meta(connection) else None
+    if version != FORMAT_VERSION:
+        _reset(connection)
+    return connection
+
+
+def _has_meta(connection: sqlite3.Connection) -> bool:
+    return bool(connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone())
+
+
+def _meta(connection: sqlite3.Connection, key: str) -> str | None:
+    row = connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def _reset(connection: sqlite3.Connection) -> None:
+    connection.execute("BEGIN IMMEDIATE")
+    for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+        connection.execute(f"DROP TABLE IF EXISTS {name}")
+    connection.executescript(_TABLES.replace("\n", " "))
+    connection.execute("INSERT INTO meta VALUES ('version', ?)", (FORMAT_VERSION,))
+    connection.execute("COMMIT")
+
+
+def _stale(connection: sqlite3.Connection, current: dict) -> tuple[list[str], list[str]]:
+    stored = {path: (size, mtime) for path, size, mtime in connection.execute("SELECT path, size, mtime_ns FROM files")}
+    changed = [p for p, (_, size, mtime) in current.items() if stored.get(p) != (size, mtime)]
+    removed = [p for p in stored if p not in current]
+    return changed, removed
+
+
+def _read_one(item: tuple[str, str]) -> FileResult:
+    folder, path = item
+    return read_record_file(folder, Path(path))
+
+
+def _read_many(items: list[tuple[str, str]]) -> Iterator[FileResult]:
+    """Read files, in worker processes when there are enough of them to pay for starting workers."""
+    if len(items) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        yield from map(_read_one, items)
+        return
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(os.cpu_count()) as pool:
+        yield from pool.imap(_read_one, items, chunksize=256)
+
+
+def _with_progress(results: Iterator[FileResult], total: int) -> Iterator[FileResult]:
+    import sys
+
+    if total < PROGRESS_FROM or not sys.stderr.isatty():
+        yield from results
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as progress:
+        task = progress.add_task("Indexing the dataset", total=total)
+        for result in results:
+            progress.advance(task)
+            yield result
+
+
+def _store(connection: sqlite3.Connection, result: FileResult, size: int, mtime: int) -> None:
+    path = result.path
+    problems = [[p.line, p.column, p.record, p.field, p.message] for p in result.problems]
+    connection.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (path, result.folder, size, mtime, result.record_id,
+                        json.dumps(result.value, ensure_ascii=False) if result.value is not None else None,
+                        json.dumps(problems, ensure_ascii=False) if problems else None))
+    connection.executemany("INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?)", [(path, *ref) for ref in result.references])
+    for kind, record in _ids_of(result):
+        connection.execute("INSERT OR IGNORE INTO ids VALUES (?, ?, ?)", (kind, record, path))
+    if result.folder == "events" and result.value is not None:
+        _store_event(connection, build_event(result.value, path), path)
+
+
+def _ids_of(result: FileResult) -> list[tuple[str, str]]:
+    from nkwatch.references import KIND_OF_FOLDER
+
+    if result.value is None:
+        return []
+    if result.folder == "themes":
+        return [("theme", t["id"]) for t in result.value]
+    return [(KIND_OF_FOLDER[result.folder], result.record_id)]
+
+
+def _store_event(connection: sqlite3.Connection, event: Event, path: str) -> None:
+    sort_start, sort_end = event.date.sort_key()
+    iso = [d.isoformat() if d else None for d in (event.date.start, event.date.end)]
+    connection.execute("INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?)",
+                       (event.id, path, sort_start.isoformat(), sort_end.isoformat(), *iso))
+    rows = [(event.id, "country", c) for c in event.countries] + [(event.id, "theme", t) for t in event.themes]
+    rows += [(event.id, "actor", a.actor) for a in event.actors]
+    rows += [(event.id, "source", s.source) for s in event.sources]
+    connection.executemany("INSERT INTO facets VALUES (?, ?, ?)", rows)
+
+
+def _forget(connection: sqlite3.Connection, paths: list[str]) -> None:
+    for path in paths:
+        for (event_id,) in connection.execute("SELECT id FROM events WHERE path = ?", (path,)).fetchall():
+            connection.execute("DELETE FROM facets WHERE id = ?", (event_id,))
+        for table in ("files", "refs", "ids", "events"):
+            connection.execute(f"DELETE FROM {table} WHERE path = ?", (path,))
+
+
+def _update(connection: sqlite3.Connection, root: Path) -> None:
+    """Bring the index up to date with the files on disk, reading only what changed."""
+    current = scan(root)
+    changed, removed = _stale(connection, current)
+    if not changed and not removed:
+        return
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        changed, removed = _stale(connection, current)  # another process may have done the work meanwhile
+        _forget(connection, changed + removed)
+        items = [(current[p][0], p) for p in changed]
+        for result in _with_progress(_read_many(items), len(items)):
+            _store(connection, result, *current[result.path][1:])
+        connection.execute("INSERT OR REPLACE INTO meta VALUES ('root', ?)", (str(root),))
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def _problems(connection: sqlite3.Connection) -> list[Problem]:
+    """Every file's own problems and every dangling reference, in file order."""
+    found = []
+    order = " ".join(f"WHEN '{folder}' THEN {rank}" for rank, folder in enumerate(("themes", *RECORD_FOLDERS)))
+    for path, problems in connection.execute("SELECT path, problems FROM files WHERE problems IS NOT NULL "
+                                             f"ORDER BY CASE folder {order} END, path"):
+        found += [Problem(path, *p) for p in json.loads(problems)]
+    dangling = connection.execute(
+        "SELECT r.path, r.kind, r.target, r.field, r.line, r.col, f.record FROM refs r JOIN files f ON f.path = r.path "
+        "WHERE NOT EXISTS (SELECT 1 FROM ids i WHERE i.kind = r.kind AND i.id = r.target) ORDER BY r.path, r.rowid"
+    ).fetchall()
+    for path, kind, target, name, line, column, record in dangling:
+        known = [i for (i,) in connection.execute("SELECT id FROM ids WHERE kind = ?", (kind,))]
+        from nkwatch.references import Reference
+
+        found.append(Problem(path, line, column, record, name, missing_message(Reference(kind, target, ()), known)))
+    return found
+
+
+class IndexedEvents(Mapping):
+    """The events of an indexed dataset, by id, in date order; records are built only when asked for."""
+
+    def __init__(self, connection: sqlite3.Connection):
+        self.connection = connection
+
+    def __getitem__(self, event_id: str) -> Event:
+        row = self.connection.execute("SELECT f.value, f.path FROM events e JOIN files f ON f.path = e.path "
+                                      "WHERE e.id = ?", (event_id,)).fetchone()
+        if row is None:
+            raise KeyError(event_id)
+        return build_event(json.loads(row[0]), row[1])
+
+    def __iter__(self) -> Iterator[str]:
+        return (row[0] for row in self.connection.execute("SELECT id FROM events ORDER BY sort_start, sort_end, id"))
+
+    def __len__(self) -> int:
+        return self.connection.execute("SELECT count(*) FROM events").fetchone()[0]
+
+    def __contains__(self, event_id: object) -> bool:
+        return bool(self.connection.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone())
+
+    def values(self) -> Iterator[Event]:  # type: ignore[override]
+        return self.candidates(None)
+
+    def candidates(self, filters) -> Iterator[Event]:
+        """Events that pass the filters SQL can apply (facets and dates), in date order, built one at a time."""
+        where, params = _where(filters)
+        cursor = self.connection.execute(
+            "SELECT f.value, f.path FROM events e JOIN files f ON f.path = e.path"
+            f"{where} ORDER BY e.sort_start, e.sort_end, e.id", params)
+        for value, path in cursor:
+            yield build_event(json.loads(value), path)
+
+    def count(self, filters) -> int:
+        """How many events pass the facet and date filters."""
+        where, params = _where(filters)
+        return self.connection.execute(f"SELECT count(*) FROM events e{where}", params).fetchone()[0]
+
+
+def _where(filters) -> tuple[str, list]:
+    clauses, params = [], []
+    if filters is not None:
+        for facet, values in (("country", filters.countries), ("theme", filters.themes), ("actor", filters.actors),
+                              ("source", filters.sources)):
+            if values:
+                marks = ", ".join("?" * len(values))
+                clauses.append(f"e.id IN (SELECT id FROM facets WHERE facet = ? AND value IN ({marks}))")
+                params += [facet, *values]
+        if filters.since:
+            clauses.append("(e.end_ IS NULL OR e.end_ >= ?)")
+            params.append(filters.since.isoformat())
+        if filters.until:
+            clauses.append("(e.start IS NULL OR e.start <= ?)")
+            params.append(filters.until.isoformat())
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _small_records(connection: sqlite3.Connection) -> dict[str, dict]:
+    records: dict[str, dict] = {folder: {} for folder in ("sources", "actors", "places", "figures", "themes")}
+    for folder, value, path in connection.execute(
+            "SELECT folder, value, path FROM files WHERE folder != 'events' ORDER BY path"):
+        if folder == "themes":
+            records["themes"] = build_themes(json.loads(value))
+        else:
+            record = BUILDERS[folder](json.loads(value), path)
+            records[folder][record.id] = record
+    return records
+
+
+def open_indexed(path: str | os.PathLike | None = None) -> Dataset:
+    """The dataset at path (or the default one) through its index, brought up to date; DataError when invalid."""
+    root = dataset_path(path)
+    check_root(root)
+    connection = _connect(index_file(root))
+    _update(connection, root)
+    problems = _problems(connection)
+    if problems:
+        raise DataError(problems)
+    small = _small_records(connection)
+    return Dataset(str(root), small["sources"], small["actors"], small["places"], small["themes"],
+                   IndexedEvents(connection), small["figures"])
+
+
+def open_dataset(path: str | os.PathLike | None = None) -> Dataset:
+    """The dataset through its index; read straight from YAML when no index can be kept (no writable cache)."""
+    try:
+        return open_indexed(path)
+    except sqlite3.DatabaseError:
+        # A damaged index is only a cache: start it again.
+        index_file(dataset_path(path)).unlink(missing_ok=True)
+        try:
+            return open_indexed(path)
+        except (OSError, sqlite3.Error):
+            pass
+    except OSError:
+        pass
+    from nkwatch.loader import load_dataset
+
+    return load_dataset(path)

@@ -1,0 +1,305 @@
+"""Adding records to a dataset without ever losing or half-writing one.
+
+A new record is checked against the whole dataset first, then written as YAML in the dataset's own format: into a
+temporary file in the target folder, flushed and synced to disk, then published under its id with ``os.link``,
+which fails when the name is taken. Two people adding the same id at once cannot both succeed, a reader never
+sees a half-written file, and an error or an interrupt at any point leaves the dataset as it was.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from nkwatch.errors import DataError, NkwatchError, Problem, UsageError
+
+SCHEMA_LINE = "# yaml-language-server: $schema=../../nkwatch/schema/{name}"
+DATE_FIELDS = {"published", "date", "as_of"}
+SINGULAR = {"sources": "source", "actors": "actor", "places": "place", "events": "event", "figures": "figure"}
+# Filesystems without hard links answer os.link with one of these; we then reserve the name with O_EXCL instead.
+_NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.EMLINK}
+
+
+class WriteError(NkwatchError):
+    """A record could not be written (its id is taken, the folder is read-only); nothing was written."""
+
+
+class RecordRefused(DataError):
+    """The new record, or the dataset it would join, has problems; nothing was written."""
+
+    def __init__(self, problems: list[Problem], kind: str):
+        self.problems = problems
+        noun = "problem" if len(problems) == 1 else "problems"
+        NkwatchError.__init__(self, f"the {kind} was not added: {len(problems)} {noun}; nothing was written")
+
+
+class _Quoted(str):
+    """Text always written in double quotes (dates, so that no YAML reader takes them for anything else)."""
+
+
+def _dumper():
+    import yaml
+
+    class Dumper(yaml.SafeDumper):  # the pure-Python dumper: libyaml's would ignore the indentation below
+        def increase_indent(self, flow: bool = False, indentless: bool = False):
+            return super().increase_indent(flow, False)
+
+    def quoted(dumper, text):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", str(text), style='"')
+
+    def text(dumper, value):
+        style = "|" if "\n" in value.strip("\n") else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    def number(dumper, value):
+        written = repr(value) if "e" not in repr(value) else format(value, "f")
+        return dumper.represent_scalar("tag:yaml.org,2002:float", written)
+
+    Dumper.add_representer(_Quoted, quoted)
+    Dumper.add_representer(str, text)
+    Dumper.add_representer(float, number)
+    return Dumper
+
+
+def _ordered(value: object, properties: dict | None) -> object:
+    """The value with mapping keys in the schema's order, dates marked for quoting and empty optionals dropped."""
+    if isinstance(value, list):
+        return [_ordered(item, None) for item in value]
+    if not isinstance(value, dict):
+        return value
+    order = list(properties or {}) + [key for key in value if key not in (properties or {})]
+    result = {}
+    for key in order:
+        if key not in value or (value[key] in (None, [], "") and key not in ("author", "url", "qualifier")):
+            continue
+        item = value[key]
+        result[key] = _Quoted(item) if key in DATE_FIELDS and isinstance(item, str) else _ordered(item, None)
+    return result
+
+
+def dump_record(folder: str, value: dict) -> str:
+    """A record as YAML text in the dataset's format: the schema line first, fields in schema order, dates quoted."""
+    import yaml
+
+    from nkwatch.loader import SCHEMAS
+    from nkwatch.schemacheck import load_schema
+
+    schema_name = SCHEMAS[folder]
+    body = yaml.dump(_ordered(value, load_schema(schema_name).get("properties")), Dumper=_dumper(),
+                     sort_keys=False, allow_unicode=True, default_flow_style=None, width=110)
+    return SCHEMA_LINE.format(name=schema_name) + "\n" + body
+
+
+def declared_id(text: str) -> str | None:
+    """The id a record's YAML text declares, or None when it cannot be read."""
+    from nkwatch.yamlread import YamlProblem, parse_document
+
+    try:
+        root = parse_document(text).root
+    except YamlProblem:
+        return None
+    node = root.get("id") if isinstance(root, dict) else None
+    return getattr(node, "text", None)
+
+
+def target_path(root: Path, folder: str, record_id: str) -> Path:
+    """Where a record with this id lives in the dataset."""
+    return root / folder / f"{record_id}.yaml"
+
+
+def _taken(folder: str, record_id: str, existing: Path) -> WriteError:
+    return WriteError(f"{SINGULAR[folder]} {record_id!r} exists already ({existing}); nothing was written")
+
+
+def refuse_taken_id(root: Path, folder: str, record_id: str) -> None:
+    """Raise WriteError when a record of this kind already has the id."""
+    for suffix in (".yaml", ".yml"):
+        existing = root / folder / f"{record_id}{suffix}"
+        if existing.exists():
+            raise _taken(folder, record_id, existing)
+
+
+def check_record(root: Path, folder: str, text: str, shown: str) -> dict:
+    """Check a new record's YAML text against the dataset at root; return its checked value or raise."""
+    from nkwatch.loader import check_candidate
+
+    record_id = declared_id(text)
+    if record_id:
+        refuse_taken_id(root, folder, record_id)
+    try:
+        return check_candidate(root, folder, text, shown, record_id or Path(shown).stem)
+    except DataError as error:
+        raise RecordRefused(error.problems, SINGULAR[folder]) from None
+
+
+def _writable_folder(root: Path, folder: str) -> Path:
+    directory = root / folder
+    try:
+        directory.mkdir(exist_ok=True)
+    except OSError as error:
+        raise _write_error(directory, error) from None
+    return directory
+
+
+def _write_error(where: Path, error: OSError) -> WriteError:
+    if isinstance(error, PermissionError) or error.errno == errno.EROFS:
+        return WriteError(f"cannot write to {where}: the dataset folder is read-only; nothing was written")
+    return WriteError(f"cannot write to {where}: {error.strerror or error}; nothing was written")
+
+
+@contextmanager
+def temporary_file(directory: Path, name: str, text: str) -> Iterator[Path]:
+    """A file holding text, synced to disk, in directory; removed on the way out whatever happens."""
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
+    except OSError as error:
+        raise _write_error(directory, error) from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, 0o666 & ~_umask())
+        yield Path(temp)
+    except OSError as error:
+        raise _write_error(directory, error) from None
+    finally:
+        Path(temp).unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def publish(temp: Path, target: Path) -> None:
+    """Give the synced temporary file its final name; FileExistsError when the name is taken, never a replace."""
+    try:
+        os.link(temp, target)
+    except FileExistsError:
+        raise
+    except OSError as error:
+        if error.errno not in _NO_HARD_LINKS:
+            raise
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+        os.replace(temp, target)
+    _sync_folder(target.parent)
+
+
+def _sync_folder(directory: Path) -> None:
+    try:
+        handle = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass  # some filesystems cannot sync a folder; the file itself is already on disk
+    finally:
+        os.close(handle)
+
+
+def write_record(root: Path, folder: str, value: dict) -> Path:
+    """Write a checked record into the dataset atomically, never replacing a file; return its path."""
+    record_id = value["id"]
+    refuse_taken_id(root, folder, record_id)
+    text = dump_record(folder, value)
+    directory = _writable_folder(root, folder)
+    target = target_path(root, folder, record_id)
+    with temporary_file(directory, target.name, text) as temp:
+        _recheck(folder, temp, target, value)
+        try:
+            publish(temp, target)
+        except FileExistsError:
+            raise _taken(folder, record_id, target) from None
+    return target
+
+
+def _recheck(folder: str, temp: Path, target: Path, value: dict) -> None:
+    """Read the written file back through the loader: what lands in the dataset must be what was checked."""
+    from nkwatch.loader import check_record_text
+    from nkwatch.yamlread import read_text
+
+    result = check_record_text(folder, read_text(temp), str(target), target.stem)
+    if result.problems:
+        raise RecordRefused(result.problems, SINGULAR[folder])
+    if result.value != value:
+        raise WriteError(f"{target.name} would not read back as entered; nothing was written")
+
+
+def add_record_text(root: Path, folder: str, text: str, shown: str) -> Path:
+    """Check a new record's YAML text against the dataset, then write it; return the new file's path."""
+    refuse_bundled(root)
+    return write_record(root, folder, check_record(root, folder, text, shown))
+
+
+def add_record_file(root: Path, folder: str, path: Path) -> Path:
+    """Add the one record held in a YAML file; problems name that file and its lines."""
+    from nkwatch.yamlread import YamlProblem, read_text
+
+    refuse_bundled(root)
+    if not path.exists():
+        raise UsageError(f"--from {path}: no such file")
+    try:
+        text = read_text(path)
+    except YamlProblem as error:
+        raise RecordRefused([Problem(str(path), error.line, error.column, None, None, error.message)],
+                            SINGULAR[folder]) from None
+    return add_record_text(root, folder, text, str(path))
+
+
+def is_bundled(root: Path) -> bool:
+    """True for a folder inside the installed nkwatch package, such as its bundled dataset: never written to."""
+    return root.resolve().is_relative_to(Path(__file__).resolve().parent)
+
+
+def refuse_bundled(root: Path) -> None:
+    """Raise UsageError for the bundled dataset: adds go to a dataset of one's own."""
+    if is_bundled(root):
+        raise UsageError(f"{root} is inside the installed nkwatch package, whose dataset is never written to; run "
+                         "`nkwatch init DIR` to start a copy of your own, then `nkwatch --data DIR add`")
+
+
+def init_dataset(target: Path) -> Path:
+    """Copy the bundled dataset to target (absent or an empty folder), all at once: a partial copy is never left."""
+    from nkwatch.loader import bundled_data_path
+
+    refuse_bundled(target)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        what = "is not empty" if target.is_dir() else "is a file"
+        raise UsageError(f"{target} {what}; nkwatch init needs a new or empty folder")
+    parent = target.absolute().parent
+    if not parent.is_dir():
+        raise UsageError(f"{parent} does not exist; create it first")
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+    except OSError as error:
+        raise _write_error(parent, error) from None
+    try:
+        _copy_dataset(bundled_data_path(), staging / "data")
+        os.replace(staging / "data", target)
+    except OSError as error:
+        raise _write_error(target, error) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _copy_dataset(source: Path, destination: Path) -> None:
+    from nkwatch.loader import RECORD_FOLDERS
+
+    destination.mkdir()
+    for name in ("themes.yaml", "README.md"):
+        if (source / name).is_file():
+            shutil.copyfile(source / name, destination / name)
+    for folder in RECORD_FOLDERS:
+        (destination / folder).mkdir()
+        if (source / folder).is_dir():
+            for path in sorted((source / folder).glob("*.yaml")):
+                shutil.copyfile(path, destination / folder / path.name)
