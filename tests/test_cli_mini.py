@@ -145,7 +145,8 @@ def test_show_json_shape(nk):
 def test_show_page_has_every_part(nk):
     out = nk("show", "tomsk-walkout").out
     for part in ("Acme crew walks out in Tomsk", "late Aug 2016", "Tomsk, Russia (56.5, 84.97)",
-                 "Acme Works — employer", "6–10", "Discrepancies", "→ Kept the range.", "Related events", "Workers strike in Yanji",
+                 "Acme Works — employer", "6–10", "Discrepancies", "→ Kept the range.", "Related events",
+                 "Workers strike in Yanji",
                  "Monthly wage at the Tomsk site: 980 USD per month", "[1] Alpha News"):
         assert part in out
 
