@@ -109,7 +109,9 @@ def _reset(connection: sqlite3.Connection) -> None:
     connection.execute("BEGIN IMMEDIATE")
     for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
         connection.execute(f"DROP TABLE IF EXISTS {name}")
-    connection.executescript(_TABLES.replace("\n", " "))
+    for statement in _TABLES.split(";"):
+        if statement.strip():
+            connection.execute(statement)
     connection.execute("INSERT INTO meta VALUES ('version', ?)", (FORMAT_VERSION,))
     connection.execute("COMMIT")
 
@@ -195,11 +197,17 @@ def _forget(connection: sqlite3.Connection, paths: list[str]) -> None:
             connection.execute(f"DELETE FROM {table} WHERE path = ?", (path,))
 
 
+def fingerprint(current: dict[str, tuple[str, int, int]]) -> str:
+    """A summary of a scan that changes whenever a file is added, removed, resized or touched."""
+    sizes = sum(size for _, size, _ in current.values())
+    times = sum(mtime for _, _, mtime in current.values())
+    return f"{len(current)}:{sizes}:{times}"
+
+
 def _update(connection: sqlite3.Connection, root: Path) -> None:
     """Bring the index up to date with the files on disk, reading only what changed."""
     current = scan(root)
-    changed, removed = _stale(connection, current)
-    if not changed and not removed:
+    if _meta(connection, "fingerprint") == fingerprint(current):
         return
     connection.execute("BEGIN IMMEDIATE")
     try:
@@ -208,7 +216,9 @@ def _update(connection: sqlite3.Connection, root: Path) -> None:
         items = [(current[p][0], p) for p in changed]
         for result in _with_progress(_read_many(items), len(items)):
             _store(connection, result, *current[result.path][1:])
-        connection.execute("INSERT OR REPLACE INTO meta VALUES ('root', ?)", (str(root),))
+        problems = [[p.path, p.line, p.column, p.record, p.field, p.message] for p in _problems(connection)]
+        connection.execute("INSERT OR REPLACE INTO meta VALUES ('problems', ?)", (json.dumps(problems),))
+        connection.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint(current),))
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
@@ -310,9 +320,9 @@ def open_indexed(path: str | os.PathLike | None = None) -> Dataset:
     check_root(root)
     connection = _connect(index_file(root))
     _update(connection, root)
-    problems = _problems(connection)
+    problems = json.loads(_meta(connection, "problems") or "[]")
     if problems:
-        raise DataError(problems)
+        raise DataError([Problem(*p) for p in problems])
     small = _small_records(connection)
     return Dataset(str(root), small["sources"], small["actors"], small["places"], small["themes"],
                    IndexedEvents(connection), small["figures"])

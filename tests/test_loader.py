@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import with_broken_event
 
+from conftest import with_broken_event
 from nkwatch.errors import DataError
 from nkwatch.loader import bundled_data_path, load_dataset
 

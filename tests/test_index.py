@@ -1,0 +1,74 @@
+"""The SQLite index: used by every command, re-reads only what changed, and agrees with the YAML loader."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+from clirun import run
+from nkwatch.errors import DataError
+from nkwatch.index import index_file, open_indexed
+from nkwatch.loader import load_dataset
+
+
+def stored_paths(root) -> set[str]:
+    with sqlite3.connect(index_file(root)) as connection:
+        return {os.path.basename(p) for (p,) in connection.execute("SELECT path FROM files")}
+
+
+def test_commands_build_and_use_the_index(capsys, mini):
+    assert run(capsys, "--data", str(mini), "timeline").code == 0
+    assert {"tomsk-walkout.yaml", "themes.yaml", "alpha-news.yaml"} <= stored_paths(mini)
+
+
+def test_indexed_dataset_matches_the_loader(mini):
+    indexed, loaded = open_indexed(mini), load_dataset(mini)
+    assert list(indexed.events) == list(loaded.events)
+    assert [indexed.events[i] for i in indexed.events] == list(loaded.events.values())
+    assert indexed.sources == loaded.sources and indexed.figures == loaded.figures
+
+
+def test_a_changed_file_is_read_again(capsys, mini):
+    open_indexed(mini)
+    path = mini / "events" / "kim-defects.yaml"
+    path.write_text(path.read_text().replace("Kim Test-ho defects", "Kim Test-ho defects again"))
+    out = json.loads(run(capsys, "--data", str(mini), "show", "kim-defects", "--json").out)
+    assert out["title"] == "Kim Test-ho defects again"
+
+
+def test_a_removed_file_leaves_dangling_references(mini):
+    open_indexed(mini)
+    (mini / "events" / "yanji-strike.yaml").unlink()
+    try:
+        open_indexed(mini)
+    except DataError as error:
+        problems = [str(p) for p in error.problems]
+    assert problems == [f"{mini}/events/tomsk-walkout.yaml:16:11: tomsk-walkout related[0]: no event has the id "
+                        "'yanji-strike'"]
+
+
+def test_a_broken_file_fails_every_time_not_only_the_first(mini):
+    (mini / "events" / "kim-defects.yaml").write_text("id: [\n")
+    for _ in range(2):
+        try:
+            open_indexed(mini)
+            raise AssertionError("expected a DataError")
+        except DataError as error:
+            assert len(error.problems) == 1
+
+
+def test_a_damaged_index_is_rebuilt(capsys, mini):
+    open_indexed(mini)
+    index_file(mini).write_bytes(b"not a database at all" * 100)
+    assert run(capsys, "--data", str(mini), "list", "--json").code == 0
+
+
+def test_two_processes_building_at_once_agree(mini):
+    command = [sys.executable, "-m", "nkwatch", "--data", str(mini), "list", "--json"]
+    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, env=os.environ.copy()) for _ in range(4)]
+    outputs = [p.communicate()[0] for p in processes]
+    assert all(p.returncode == 0 for p in processes)
+    assert len({o for o in outputs}) == 1
