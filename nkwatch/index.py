@@ -9,7 +9,8 @@ rolls back and leaves the last good index.
 
 from __future__ import annotations
 
-import hashlib
+import re
+import zlib
 import json
 import os
 import sqlite3
@@ -59,9 +60,10 @@ def cache_folder() -> Path:
 
 
 def index_file(root: Path) -> Path:
-    """The index of one dataset folder, named after a hash of its absolute path."""
-    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:20]
-    return cache_folder() / f"{digest}.sqlite"
+    """The index of one dataset folder, named after its absolute path (readable, with a checksum)."""
+    absolute = str(root.resolve())
+    readable = re.sub(r"[^A-Za-z0-9]+", "-", absolute).strip("-")[-80:]
+    return cache_folder() / f"{readable}-{zlib.crc32(absolute.encode()):08x}.sqlite"
 
 
 def scan(root: Path) -> dict[str, tuple[str, int, int]]:

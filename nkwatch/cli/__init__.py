@@ -98,11 +98,14 @@ def _quiet_broken_pipe() -> int:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``nkwatch`` command."""
-    from nkwatch.cli import commands  # noqa: F401  (registers the commands on `app`)
+    from nkwatch.cli.commands import register
 
+    arguments = sys.argv[1:] if argv is None else argv
+    completing = any(name.endswith("_COMPLETE") for name in os.environ)
+    register([] if completing else arguments)
     click_exception = _click_exception_class()
     try:
-        code = app(args=argv, standalone_mode=False)
+        code = app(args=arguments, standalone_mode=False)
     except NkwatchError as error:
         code = report(error)
     except click_exception as error:
