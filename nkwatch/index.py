@@ -9,11 +9,11 @@ rolls back and leaves the last good index.
 
 from __future__ import annotations
 
-import re
-import zlib
 import json
 import os
+import re
 import sqlite3
+import zlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
