@@ -49,7 +49,8 @@ def timeline(events: list[Event]) -> RenderableType:
         event_year = event.date.sort_key()[0].year
         if event_year != year:
             year = event_year
-            blocks.append(Text(f"\n{year or 'Undated'}", style="bold underline"))
+            gap = "\n" if blocks else ""
+            blocks.append(Text(f"{gap}{year}", style="bold underline"))
         grid = Table.grid(padding=(0, 2))
         grid.add_column(width=15, no_wrap=True, style="cyan")
         grid.add_column(ratio=1)

@@ -204,3 +204,25 @@ def test_every_command_help_has_examples(capsys, command):
     assert result.code == 0
     assert "Examples" in result.out
     assert result.out.count("nkwatch ") >= 2
+
+
+def test_piped_into_head_ends_quietly(mini):
+    import subprocess
+    import sys
+
+    command = f"{sys.executable} -m nkwatch --data {mini} timeline --limit 0 | head -1"
+    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True)
+    assert result.stdout == "2016\n"
+    assert result.stderr == ""
+
+
+def test_keyboard_interrupt_exits_130_without_traceback(capsys, mini, monkeypatch):
+    import nkwatch.query
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(nkwatch.query, "select_events", interrupted)
+    result = run(capsys, "--data", str(mini), "timeline")
+    assert result.code == 130
+    assert "Traceback" not in result.err
