@@ -31,7 +31,7 @@ from nkwatch.models import (
     Theme,
 )
 from nkwatch.references import KIND_OF_FOLDER, country_fields, missing_message, references_of
-from nkwatch.schemacheck import Checker
+from nkwatch.schemacheck import Checker, clean_text
 from nkwatch.yamlread import Document, Path_, YamlProblem, parse_document, read_text
 
 RECORD_FOLDERS = ("sources", "actors", "places", "events", "figures")
@@ -58,6 +58,8 @@ def field_name(path: Path_) -> str | None:
     """A value's position as a dotted field name: ``sources[1].source``."""
     name = ""
     for part in path:
+        if isinstance(part, str) and not part.isprintable():
+            part = repr(part)  # a key holding control characters is named, never printed raw
         name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else part)
     return name or None
 
@@ -143,7 +145,7 @@ def check_record_text(folder: str, text: str, shown: str, stem: str) -> FileResu
         return result
     checker = Checker(SCHEMAS[folder])
     value = checker.check(document.root)
-    record = document.root["id"].text if isinstance(document.root, dict) and hasattr(
+    record = clean_text(document.root["id"].text) if isinstance(document.root, dict) and hasattr(
         document.root.get("id"), "text") else None
     found = list(checker.problems)
     if not found:
@@ -170,9 +172,13 @@ def data_files(root: Path) -> Iterable[tuple[str, Path]]:
 
 def check_root(root: Path) -> None:
     """Raise DataError when the dataset folder is missing or not a folder."""
-    if not root.is_dir():
+    try:
+        if root.is_dir():
+            return
         what = "is a file, not a dataset folder" if root.exists() else "does not exist"
-        raise DataError([Problem(str(root), None, None, None, None, f"dataset folder {what}")])
+    except OSError as error:  # a name the system refuses: too long, say
+        what = f"cannot be opened: {error.strerror or error}"
+    raise DataError([Problem(str(root), None, None, None, None, f"dataset folder {what}")])
 
 
 def known_ids(results: Iterable[FileResult]) -> dict[str, set[str]]:

@@ -17,13 +17,12 @@ from rich.text import Text
 from nkwatch.dates import humanize
 from nkwatch.models import Dataset, Event, Figure
 from nkwatch.serialize import people_text, value_text
-
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
+from nkwatch.textnorm import strip_unsafe
 
 
 def plain(text: object) -> Text:
     """Data as inert Rich text: no markup is read and no control character survives."""
-    return Text(_CONTROL.sub("", str(text)))
+    return Text(strip_unsafe(str(text)))
 
 
 def country_names(codes: Iterable[str]) -> str:

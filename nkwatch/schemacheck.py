@@ -14,11 +14,10 @@ import unicodedata
 from functools import cache
 from importlib import resources
 
+from nkwatch.textnorm import strip_unsafe
 from nkwatch.yamlread import Path_, Scalar
 
 _DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
-# Control characters (but tab and newline) and the bidirectional formatting characters that reorder text.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
 _TYPE_WORDS = {"string": "text", "number": "a number", "integer": "a whole number", "object": "a mapping",
                "array": "a list", "null": "null", "boolean": "true or false"}
 
@@ -31,7 +30,7 @@ def load_schema(name: str) -> dict:
 
 def clean_text(text: str) -> str:
     """Drop control characters and bidirectional overrides, and normalise to NFC."""
-    return unicodedata.normalize("NFC", _UNSAFE.sub("", text))
+    return unicodedata.normalize("NFC", strip_unsafe(text))
 
 
 def describe(value: object) -> str:

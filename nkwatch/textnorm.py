@@ -5,8 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# Control characters (but tab and newline) and the bidirectional formatting characters that reorder text.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―_.,;:/'’‘\"“”()\[\]]+")
 _WORD = re.compile(r"\w+")
+
+
+def strip_unsafe(text: str) -> str:
+    """Text without control characters (but tab and newline) or bidirectional overrides: inert in a terminal."""
+    return _UNSAFE.sub("", text)
 
 
 def normalize(text: str) -> str:

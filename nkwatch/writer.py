@@ -244,7 +244,7 @@ def add_record_file(root: Path, folder: str, path: Path) -> Path:
     from nkwatch.yamlread import YamlProblem, read_text
 
     refuse_bundled(root)
-    if not path.exists():
+    if not _exists(path, "--from "):
         raise UsageError(f"--from {path}: no such file")
     try:
         text = read_text(path)
@@ -252,6 +252,14 @@ def add_record_file(root: Path, folder: str, path: Path) -> Path:
         raise RecordRefused([Problem(str(path), error.line, error.column, None, None, error.message)],
                             SINGULAR[folder]) from None
     return add_record_text(root, folder, text, str(path))
+
+
+def _exists(path: Path, label: str = "") -> bool:
+    """Whether path exists; a name the system refuses (too long, say) is a usage error."""
+    try:
+        return path.exists()
+    except OSError as error:
+        raise UsageError(f"{label}{path}: {error.strerror or error}") from None
 
 
 def is_bundled(root: Path) -> bool:
@@ -271,7 +279,7 @@ def init_dataset(target: Path) -> Path:
     from nkwatch.loader import bundled_data_path
 
     refuse_bundled(target)
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+    if _exists(target) and (not target.is_dir() or any(target.iterdir())):
         what = "is not empty" if target.is_dir() else "is a file"
         raise UsageError(f"{target} {what}; nkwatch init needs a new or empty folder")
     parent = target.absolute().parent

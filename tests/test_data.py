@@ -1,4 +1,4 @@
-"""Checks on the bundled dataset itself: sourced, used, dated no later than its sources, names that lead to one record."""
+"""Checks on the bundled dataset: sourced, every record used, dated within its sources, one record per name."""
 
 from __future__ import annotations
 
@@ -75,7 +75,6 @@ def test_every_place_has_coordinates_and_every_placed_event_a_country(dataset):
 
 def test_each_data_file_names_its_schema_and_passes_it_with_a_reference_validator():
     import jsonschema
-
     from referencing import Registry, Resource
 
     schema_dir = Path(__import__("nkwatch").__file__).parent / "schema"

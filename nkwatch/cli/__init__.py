@@ -64,24 +64,41 @@ def global_options(
     State.pager = not no_pager
 
 
+def say(line: str) -> None:
+    """Print a line to stderr with nothing a terminal would act on (paths and values come from users and data)."""
+    from nkwatch.textnorm import strip_unsafe
+
+    print(strip_unsafe(line), file=sys.stderr)
+
+
 def error_line(message: str) -> None:
     """Print one error line to stderr, as plain text."""
-    print(f"nkwatch: {message}", file=sys.stderr)
+    say(f"nkwatch: {message}")
 
 
 def report(error: NkwatchError) -> int:
     """Print a domain error for a person and return its exit code."""
     if isinstance(error, DataError):
         for problem in error.problems:
-            print(str(problem), file=sys.stderr)
+            say(str(problem))
         error_line(str(error))
     elif isinstance(error, NotFoundError):
         error_line(str(error))
         if error.suggestions:
-            print("Did you mean: " + "; ".join(error.suggestions), file=sys.stderr)
+            say("Did you mean: " + "; ".join(error.suggestions))
     else:
         error_line(str(error))
     return error.exit_code
+
+
+def _not_text(arguments: list[str]) -> int | None:
+    """The 1-based position of the first argument that is not valid UTF-8 (Python keeps such bytes as surrogates)."""
+    for position, argument in enumerate(arguments, 1):
+        try:
+            argument.encode("utf-8")
+        except UnicodeEncodeError:
+            return position
+    return None
 
 
 def _click_exception_class() -> type:
@@ -101,6 +118,10 @@ def main(argv: list[str] | None = None) -> None:
     from nkwatch.cli.commands import register
 
     arguments = sys.argv[1:] if argv is None else argv
+    bad = _not_text(arguments)
+    if bad:
+        error_line(f"argument {bad} is not UTF-8 text")
+        sys.exit(EXIT_USAGE)
     completing = any(name.endswith("_COMPLETE") for name in os.environ)
     register([] if completing else arguments)
     click_exception = _click_exception_class()
@@ -110,7 +131,7 @@ def main(argv: list[str] | None = None) -> None:
         code = report(error)
     except click_exception as error:
         error_line(f"error: {error.format_message()}")
-        print("Try 'nkwatch --help' for help.", file=sys.stderr)
+        say("Try 'nkwatch --help' for help.")
         code = getattr(error, "exit_code", EXIT_USAGE)
     except (typer.Abort, KeyboardInterrupt):
         code = EXIT_INTERRUPTED

@@ -61,7 +61,9 @@ def _prompted(prompt: Callable[[], object]) -> object:
 
 
 def _answer(question: str, default: str | None) -> str:
-    return _prompted(lambda: typer.prompt(question, default=default, show_default=False, err=True))
+    # The question is written here, on stderr: Typer would write the prompt's last character to stdout.
+    typer.echo(f"{question}: ", nl=False, err=True)
+    return _prompted(lambda: typer.prompt("", default=default, prompt_suffix="", show_default=False, err=True))
 
 
 def ask(question: str, check: Callable[[str], object] = str.strip, optional: bool = False) -> object:
@@ -233,7 +235,8 @@ def _interactive(folder: str, questions: Callable) -> None:
     answers = questions(load_dataset(root))
     checked = check_record(root, folder, dump_record(folder, answers), f"the new {SINGULAR[folder]}")
     say("\n" + dump_record(folder, checked))
-    if not _prompted(lambda: typer.confirm(f"Add this {SINGULAR[folder]}?", default=False, err=True)):
+    typer.echo(f"Add this {SINGULAR[folder]}? [y/N]: ", nl=False, err=True)
+    if not _prompted(lambda: typer.confirm("", default=False, prompt_suffix="", show_default=False, err=True)):
         say("Nothing was written.")
         return
     _added(folder, write_record(root, folder, checked))
