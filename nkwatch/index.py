@@ -125,49 +125,59 @@ def _stale(connection: sqlite3.Connection, current: dict) -> tuple[list[str], li
     return changed, removed
 
 
-def _read_one(item: tuple[str, str]) -> FileResult:
+Rows = tuple
+"""What one file contributes to the index: (path, folder, record, value, problems, refs, ids, event, facets)."""
+
+
+def file_rows(item: tuple[str, str]) -> Rows:
+    """Read and check one file and turn it into the rows the index stores (run in worker processes)."""
     folder, path = item
-    return read_record_file(folder, Path(path))
+    result = read_record_file(folder, Path(path))
+    problems = [[p.line, p.column, p.record, p.field, p.message] for p in result.problems]
+    value = json.dumps(result.value, ensure_ascii=False) if result.value is not None else None
+    refs = [(path, *ref) for ref in result.references]
+    event, facets = None, []
+    if folder == "events" and result.value is not None:
+        event, facets = _event_rows(build_event(result.value, path), path)
+    return (path, folder, result.record_id, value, json.dumps(problems, ensure_ascii=False) if problems else None,
+            refs, [(kind, record, path) for kind, record in _ids_of(result)], event, facets)
 
 
-def _read_many(items: list[tuple[str, str]]) -> Iterator[FileResult]:
-    """Read files, in worker processes when there are enough of them to pay for starting workers."""
+def _read_many(items: list[tuple[str, str]]) -> Iterator[Rows]:
+    """Rows for many files, from worker processes when there are enough files to pay for starting them."""
     if len(items) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        yield from map(_read_one, items)
+        yield from map(file_rows, items)
         return
     import multiprocessing
 
     with multiprocessing.get_context("fork").Pool(os.cpu_count()) as pool:
-        yield from pool.imap(_read_one, items, chunksize=256)
+        yield from pool.imap_unordered(file_rows, items, chunksize=128)
 
 
-def _with_progress(results: Iterator[FileResult], total: int) -> Iterator[FileResult]:
+def _with_progress(rows: Iterator[Rows], total: int) -> Iterator[Rows]:
     import sys
 
     if total < PROGRESS_FROM or not sys.stderr.isatty():
-        yield from results
+        yield from rows
         return
     from rich.progress import Progress
 
     with Progress(transient=True) as progress:
         task = progress.add_task("Indexing the dataset", total=total)
-        for result in results:
+        for row in rows:
             progress.advance(task)
-            yield result
+            yield row
 
 
-def _store(connection: sqlite3.Connection, result: FileResult, size: int, mtime: int) -> None:
-    path = result.path
-    problems = [[p.line, p.column, p.record, p.field, p.message] for p in result.problems]
+def _store(connection: sqlite3.Connection, rows: Rows, size: int, mtime: int) -> None:
+    path, folder, record, value, problems, refs, ids, event, facets = rows
     connection.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       (path, result.folder, size, mtime, result.record_id,
-                        json.dumps(result.value, ensure_ascii=False) if result.value is not None else None,
-                        json.dumps(problems, ensure_ascii=False) if problems else None))
-    connection.executemany("INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?)", [(path, *ref) for ref in result.references])
-    for kind, record in _ids_of(result):
-        connection.execute("INSERT OR IGNORE INTO ids VALUES (?, ?, ?)", (kind, record, path))
-    if result.folder == "events" and result.value is not None:
-        _store_event(connection, build_event(result.value, path), path)
+                       (path, folder, size, mtime, record, value, problems))
+    connection.executemany("INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?)", refs)
+    connection.executemany("INSERT OR IGNORE INTO ids VALUES (?, ?, ?)", ids)
+    if event:
+        connection.execute("INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?)", event)
+        connection.executemany("INSERT INTO facets VALUES (?, ?, ?)", facets)
 
 
 def _ids_of(result: FileResult) -> list[tuple[str, str]]:
@@ -180,15 +190,14 @@ def _ids_of(result: FileResult) -> list[tuple[str, str]]:
     return [(KIND_OF_FOLDER[result.folder], result.record_id)]
 
 
-def _store_event(connection: sqlite3.Connection, event: Event, path: str) -> None:
+def _event_rows(event: Event, path: str) -> tuple[tuple, list[tuple]]:
     sort_start, sort_end = event.date.sort_key()
     iso = [d.isoformat() if d else None for d in (event.date.start, event.date.end)]
-    connection.execute("INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?)",
-                       (event.id, path, sort_start.isoformat(), sort_end.isoformat(), *iso))
-    rows = [(event.id, "country", c) for c in event.countries] + [(event.id, "theme", t) for t in event.themes]
-    rows += [(event.id, "actor", a.actor) for a in event.actors]
-    rows += [(event.id, "source", s.source) for s in event.sources]
-    connection.executemany("INSERT INTO facets VALUES (?, ?, ?)", rows)
+    row = (event.id, path, sort_start.isoformat(), sort_end.isoformat(), *iso)
+    facets = [(event.id, "country", c) for c in event.countries] + [(event.id, "theme", t) for t in event.themes]
+    facets += [(event.id, "actor", a.actor) for a in event.actors]
+    facets += [(event.id, "source", s.source) for s in event.sources]
+    return row, facets
 
 
 def _forget(connection: sqlite3.Connection, paths: list[str]) -> None:
@@ -216,8 +225,8 @@ def _update(connection: sqlite3.Connection, root: Path) -> None:
         changed, removed = _stale(connection, current)  # another process may have done the work meanwhile
         _forget(connection, changed + removed)
         items = [(current[p][0], p) for p in changed]
-        for result in _with_progress(_read_many(items), len(items)):
-            _store(connection, result, *current[result.path][1:])
+        for rows in _with_progress(_read_many(items), len(items)):
+            _store(connection, rows, *current[rows[0]][1:])
         problems = [[p.path, p.line, p.column, p.record, p.field, p.message] for p in _problems(connection)]
         connection.execute("INSERT OR REPLACE INTO meta VALUES ('problems', ?)", (json.dumps(problems),))
         connection.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint(current),))
