@@ -31,8 +31,10 @@ from nkwatch.models import (
     Theme,
 )
 from nkwatch.references import KIND_OF_FOLDER, country_fields, missing_message, references_of
-from nkwatch.schemacheck import Checker, clean_text
-from nkwatch.yamlread import Document, Path_, YamlProblem, parse_document, read_text
+from nkwatch.textnorm import strip_unsafe
+
+Path_ = tuple
+"""A value's position in a document: keys and list indexes from the root (as in nkwatch.yamlread)."""
 
 RECORD_FOLDERS = ("sources", "actors", "places", "events", "figures")
 SCHEMAS = {"sources": "source.schema.json", "actors": "actor.schema.json", "places": "place.schema.json",
@@ -85,7 +87,7 @@ class FileResult:
         return self.value.get("id") if isinstance(self.value, dict) else None
 
 
-def _position(document: Document, path: Path_) -> tuple[int | None, int | None]:
+def _position(document, path: Path_) -> tuple[int | None, int | None]:
     while path and path not in document.marks:
         path = path[:-1]
     return document.marks.get(path, (None, None))
@@ -127,6 +129,9 @@ def _theme_problems(values: list) -> list[tuple[Path_, str]]:
 
 def read_record_file(folder: str, path: Path) -> FileResult:
     """Read, parse and check one data file on its own, collecting every problem it has."""
+    # Imported here, as in check_record_text: a query served from the index never reads YAML.
+    from nkwatch.yamlread import YamlProblem, read_text
+
     try:
         text = read_text(path)
     except YamlProblem as error:
@@ -137,6 +142,9 @@ def read_record_file(folder: str, path: Path) -> FileResult:
 
 def check_record_text(folder: str, text: str, shown: str, stem: str) -> FileResult:
     """Parse and check one record's YAML text on its own, as the file ``shown`` named ``stem``.yaml."""
+    from nkwatch.schemacheck import Checker
+    from nkwatch.yamlread import YamlProblem, parse_document
+
     result = FileResult(folder, shown)
     try:
         document = parse_document(text)
@@ -145,7 +153,7 @@ def check_record_text(folder: str, text: str, shown: str, stem: str) -> FileResu
         return result
     checker = Checker(SCHEMAS[folder])
     value = checker.check(document.root)
-    record = clean_text(document.root["id"].text) if isinstance(document.root, dict) and hasattr(
+    record = strip_unsafe(document.root["id"].text) if isinstance(document.root, dict) and hasattr(
         document.root.get("id"), "text") else None
     found = list(checker.problems)
     if not found:
