@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 _SINGLE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%])?")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DATE_FORMS = "YYYY, YYYY-MM, YYYY-MM-DD (each may end in ~ or ?), A/B, ../B or A/.."
 
 
-@dataclass(frozen=True, slots=True)
-class Bound:
+class Bound(NamedTuple):
     """One side of a date: a year, month or day, with its qualifiers."""
 
     year: int
@@ -49,8 +48,7 @@ class Bound:
         return "day" if self.day else "month" if self.month else "year"
 
 
-@dataclass(frozen=True, slots=True)
-class EDTFDate:
+class EDTFDate(NamedTuple):
     """A stored date: its text as written and the inclusive range of days it covers."""
 
     text: str

@@ -7,7 +7,7 @@ event silently: nothing close is a NotFoundError with suggestions, and a tie bet
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from nkwatch.errors import NotFoundError
 from nkwatch.models import Dataset, Event, Figure
@@ -76,8 +76,7 @@ def _actor_names(dataset: Dataset, event: Event) -> list[str]:
     return names
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """One search result: an event or a figure, its score, and the words that matched."""
 
     kind: str

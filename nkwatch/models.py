@@ -1,18 +1,18 @@
 """The records nkwatch is made of: sources, actors, places, themes, events and figures.
 
-Records are frozen dataclasses built by the loader from the YAML files under ``data/``; every field carries a
-docstring saying what it holds. References between records are by id (a lowercase slug).
+Records are typed named tuples, immutable and far cheaper than dataclasses to define at start-up, built by the
+loader from the YAML files under ``data/``; every field carries a docstring saying what it holds. References between
+records are by id (a lowercase slug).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from nkwatch.dates import EDTFDate
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     """An article, report or statement that a record relies on."""
 
     id: str
@@ -35,8 +35,7 @@ class Source:
     """What a reader should know about it: how its date was established, whom it relays."""
 
 
-@dataclass(frozen=True, slots=True)
-class Actor:
+class Actor(NamedTuple):
     """A person, state body, company, NGO or outlet that takes part in events."""
 
     id: str
@@ -53,8 +52,7 @@ class Actor:
     """One line saying who or what the actor is."""
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+class Place(NamedTuple):
     """A city, province or site where events happen."""
 
     id: str
@@ -71,8 +69,7 @@ class Place:
     """Longitude in decimal degrees (city level)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Theme:
+class Theme(NamedTuple):
     """One term of the controlled vocabulary events are tagged with."""
 
     id: str
@@ -81,8 +78,7 @@ class Theme:
     """One line saying what the theme covers."""
 
 
-@dataclass(frozen=True, slots=True)
-class Range:
+class Range(NamedTuple):
     """A count or amount known as one number or as a low–high range."""
 
     min: float
@@ -96,8 +92,7 @@ class Range:
         return self.min == self.max
 
 
-@dataclass(frozen=True, slots=True)
-class ActorRole:
+class ActorRole(NamedTuple):
     """An actor's part in an event."""
 
     actor: str
@@ -106,8 +101,7 @@ class ActorRole:
     """What the actor did or was in the event, in a few words."""
 
 
-@dataclass(frozen=True, slots=True)
-class SourceRef:
+class SourceRef(NamedTuple):
     """A citation of a source by a record, optionally saying which claim it supports."""
 
     source: str
@@ -116,8 +110,7 @@ class SourceRef:
     """The claim or detail this source supports, or None for the record as a whole."""
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
+class Claim(NamedTuple):
     """What one source says about a disputed point."""
 
     source: str
@@ -126,8 +119,7 @@ class Claim:
     """What it says, in our words or as a short marked quote."""
 
 
-@dataclass(frozen=True, slots=True)
-class Discrepancy:
+class Discrepancy(NamedTuple):
     """A point on which sources disagree, and which value the record uses."""
 
     about: str
@@ -138,8 +130,7 @@ class Discrepancy:
     """Which value the record uses, and why."""
 
 
-@dataclass(frozen=True, slots=True)
-class Attestation:
+class Attestation(NamedTuple):
     """Who asserts a record's facts, and through which outlets."""
 
     basis: str
@@ -155,8 +146,7 @@ class Attestation:
         return "several outlets" if len(self.outlets) > 1 else "single outlet"
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """A dated event: what happened, when, where, who was involved, how many, and who says so."""
 
     id: str
@@ -189,12 +179,11 @@ class Event:
     """Ids of related events."""
     discrepancies: tuple[Discrepancy, ...] = ()
     """Points on which the sources disagree."""
-    origin: str | None = field(default=None, compare=False)
+    origin: str | None = None
     """The file the record was read from (not part of the data)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Figure:
+class Figure(NamedTuple):
     """A quantitative claim: what it measures, its value, as of when, and who asserts it."""
 
     id: str
@@ -221,12 +210,11 @@ class Figure:
     """Context a reader needs, in our own words."""
     discrepancies: tuple[Discrepancy, ...] = ()
     """Points on which the sources disagree."""
-    origin: str | None = field(default=None, compare=False)
+    origin: str | None = None
     """The file the record was read from (not part of the data)."""
 
 
-@dataclass(frozen=True)
-class Dataset:
+class Dataset(NamedTuple):
     """A whole dataset, every record by id."""
 
     root: str

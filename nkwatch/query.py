@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 from itertools import islice
+from typing import NamedTuple
 
 from nkwatch.dates import parse_bound
 from nkwatch.errors import UsageError
@@ -19,8 +19,7 @@ from nkwatch.models import Dataset, Event, Figure
 from nkwatch.textnorm import normalize
 
 
-@dataclass(frozen=True)
-class Filters:
+class Filters(NamedTuple):
     """A resolved selection; each tuple means any of its values, and every non-empty filter must match."""
 
     countries: tuple[str, ...] = ()

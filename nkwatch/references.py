@@ -7,15 +7,14 @@ whole dataset's ids afterwards.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Record kinds by folder, and the singular a message uses.
 KIND_OF_FOLDER = {"sources": "source", "actors": "actor", "places": "place", "events": "event", "figures": "figure",
                   "themes": "theme"}
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
+class Reference(NamedTuple):
     """One id named by a record, and the field that names it."""
 
     kind: str

@@ -38,14 +38,12 @@ def _display_limit(limit: int | None, as_json: bool) -> int | None:
 
 
 def _select(country, actor, theme, since, until, text, source, limit, as_json):
-    from dataclasses import replace
-
     from nkwatch.query import count_events, select_events
 
     dataset = _dataset()
     filters = filters_from(dataset, country, actor, theme, since, until, text, source, None)
     total = count_events(dataset, filters)
-    events = select_events(dataset, replace(filters, limit=_display_limit(limit, as_json)))
+    events = select_events(dataset, filters._replace(limit=_display_limit(limit, as_json)))
     return dataset, events, total
 
 
