@@ -35,6 +35,11 @@ FORMAT_VERSION = "1"
 PARALLEL_FROM = 2000  # files to read before it pays to start worker processes
 PROGRESS_FROM = 3000  # files to read before a progress bar is worth showing
 
+BULK_FROM = 1000  # changed files from which dropping and rebuilding the secondary indexes is faster
+_SECONDARY = {
+    "refs_path": "refs(path)", "ids_path": "ids(path)", "events_order": "events(sort_start, sort_end, id)",
+    "events_path": "events(path)", "facets_lookup": "facets(facet, value, id)", "facets_id": "facets(id)",
+}
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, folder TEXT, size INTEGER, mtime_ns INTEGER,
@@ -225,8 +230,15 @@ def _update(connection: sqlite3.Connection, root: Path) -> None:
         changed, removed = _stale(connection, current)  # another process may have done the work meanwhile
         _forget(connection, changed + removed)
         items = [(current[p][0], p) for p in changed]
+        bulk = len(items) >= BULK_FROM
+        if bulk:
+            for name in _SECONDARY:
+                connection.execute(f"DROP INDEX IF EXISTS {name}")
         for rows in _with_progress(_read_many(items), len(items)):
             _store(connection, rows, *current[rows[0]][1:])
+        if bulk:
+            for name, columns in _SECONDARY.items():
+                connection.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {columns}")
         problems = [[p.path, p.line, p.column, p.record, p.field, p.message] for p in _problems(connection)]
         connection.execute("INSERT OR REPLACE INTO meta VALUES ('problems', ?)", (json.dumps(problems),))
         connection.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint(current),))

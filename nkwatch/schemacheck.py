@@ -18,6 +18,7 @@ from nkwatch.textnorm import strip_unsafe
 from nkwatch.yamlread import Path_, Scalar
 
 _DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
+_ANY: dict = {"_types": []}
 _TYPE_WORDS = {"string": "text", "number": "a number", "integer": "a whole number", "object": "a mapping",
                "array": "a list", "null": "null", "boolean": "true or false"}
 
@@ -44,6 +45,40 @@ def describe(value: object) -> str:
     return repr(value.text if isinstance(value, Scalar) else value)
 
 
+def _follow(schema: dict, base: str) -> tuple[dict, str]:
+    """The schema a ``$ref`` points to, and the file it is in."""
+    while "$ref" in schema:
+        target, _, pointer = schema["$ref"].partition("#")
+        base = target or base
+        schema = load_schema(base)
+        for part in pointer.strip("/").split("/") if pointer.strip("/") else []:
+            schema = schema[part]
+    return schema, base
+
+
+def _prepare(schema: dict, base: str) -> dict:
+    """A copy of a schema with every $ref replaced by its target and each node's types listed once."""
+    schema, base = _follow(schema, base)
+    node = dict(schema)
+    types = schema.get("type", [])
+    node["_types"] = [types] if isinstance(types, str) else types
+    if "properties" in schema:
+        node["properties"] = {k: _prepare(v, base) for k, v in schema["properties"].items()}
+    if "items" in schema:
+        node["items"] = _prepare(schema["items"], base)
+    if "anyOf" in schema:
+        node["anyOf"] = [_prepare(option, base) for option in schema["anyOf"]]
+    if "pattern" in schema:
+        node["_pattern"] = re.compile(schema["pattern"])
+    return node
+
+
+@cache
+def prepared_schema(name: str) -> dict:
+    """The schema file NAME, with references resolved, ready for checking many documents."""
+    return _prepare(load_schema(name), name)
+
+
 class Checker:
     """Validates one document against one schema, collecting (path, message) problems."""
 
@@ -53,28 +88,17 @@ class Checker:
 
     def check(self, value: object) -> object:
         """Return the typed value; problems are left in ``self.problems``."""
-        return self._check(value, load_schema(self.schema_name), self.schema_name, ())
-
-    def _resolve(self, schema: dict, base: str) -> tuple[dict, str]:
-        while "$ref" in schema:
-            target, _, pointer = schema["$ref"].partition("#")
-            base = target or base
-            schema = load_schema(base)
-            for part in pointer.strip("/").split("/") if pointer.strip("/") else []:
-                schema = schema[part]
-        return schema, base
+        return self._check(value, prepared_schema(self.schema_name), self.schema_name, ())
 
     def _fail(self, path: Path_, message: str) -> None:
         self.problems.append((path, message))
 
     def _check(self, value: object, schema: dict, base: str, path: Path_) -> object:
-        schema, base = self._resolve(schema, base)
         if "anyOf" in schema:
             return self._check_any_of(value, schema, base, path)
         if "enum" in schema:
             return self._check_enum(value, schema["enum"], path)
-        types = schema.get("type", [])
-        types = [types] if isinstance(types, str) else types
+        types = schema["_types"]
         if isinstance(value, dict) and "object" in types:
             return self._check_object(value, schema, base, path)
         if isinstance(value, list) and "array" in types:
@@ -114,20 +138,20 @@ class Checker:
             if key not in properties and schema.get("additionalProperties") is False:
                 self._fail(path + (key,), f"unknown field {key!r}; valid fields are: {', '.join(properties)}")
                 continue
-            result[key] = self._check(item, properties.get(key, {}), base, path + (key,))
+            result[key] = self._check(item, properties.get(key, _ANY), base, path + (key,))
         for key in schema.get("required", []):
             if key not in value:
                 self._fail(path, f"missing required field {key!r}")
         return result
 
     def _check_array(self, value: list, schema: dict, base: str, path: Path_) -> list:
-        items = [self._check(item, schema.get("items", {}), base, path + (i,)) for i, item in enumerate(value)]
+        items = [self._check(item, schema.get("items", _ANY), base, path + (i,)) for i, item in enumerate(value)]
         if len(items) < schema.get("minItems", 0):
             self._fail(path, f"needs at least {schema['minItems']} item(s)")
         if schema.get("uniqueItems"):
             seen = set()
             for i, item in enumerate(items):
-                key = json.dumps(item, sort_keys=True, default=str)
+                key = item if isinstance(item, str) else json.dumps(item, sort_keys=True, default=str)
                 if key in seen:
                     self._fail(path + (i,), f"{item!r} is listed twice")
                 seen.add(key)
@@ -159,8 +183,8 @@ class Checker:
             self._fail(path, "must not be empty")
         if len(text) > schema.get("maxLength", 10**9):
             self._fail(path, f"is {len(text)} characters long; at most {schema['maxLength']} are allowed")
-        pattern = schema.get("pattern")
-        if pattern and not re.search(pattern, text):
-            hint = schema.get("description", f"the pattern {pattern}")
+        pattern = schema.get("_pattern")
+        if pattern and not pattern.search(text):
+            hint = schema.get("description", f"the pattern {pattern.pattern}")
             self._fail(path, f"{text!r} is not valid: expected {hint}")
         return text
