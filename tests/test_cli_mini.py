@@ -226,3 +226,15 @@ def test_keyboard_interrupt_exits_130_without_traceback(capsys, mini, monkeypatc
     result = run(capsys, "--data", str(mini), "timeline")
     assert result.code == 130
     assert "Traceback" not in result.err
+
+
+def test_other_commands_show_the_first_problems_and_validate_shows_all(capsys, mini):
+    for number in range(25):
+        (mini / "events" / f"broken-{number:02d}.yaml").write_text("id: [\n")
+    listed = run(capsys, "--data", str(mini), "timeline")
+    assert listed.code == 1
+    lines = listed.err.splitlines()
+    assert len(lines) == 22
+    assert lines[-2] == "… and 5 more; `nkwatch validate` lists them all"
+    assert lines[-1] == "nkwatch: the dataset has 25 problems"
+    assert len(run(capsys, "--data", str(mini), "validate").err.splitlines()) == 26

@@ -76,11 +76,18 @@ def error_line(message: str) -> None:
     say(f"nkwatch: {message}")
 
 
-def report(error: NkwatchError) -> int:
+PROBLEMS_SHOWN = 20
+"""Commands other than validate list this many of a broken dataset's problems; validate lists them all."""
+
+
+def report(error: NkwatchError, all_problems: bool = True) -> int:
     """Print a domain error for a person and return its exit code."""
     if isinstance(error, DataError):
-        for problem in error.problems:
+        shown = error.problems if all_problems else error.problems[:PROBLEMS_SHOWN]
+        for problem in shown:
             say(str(problem))
+        if len(shown) < len(error.problems):
+            say(f"… and {len(error.problems) - len(shown)} more; `nkwatch validate` lists them all")
         error_line(str(error))
     elif isinstance(error, NotFoundError):
         error_line(str(error))
@@ -128,7 +135,9 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = app(args=arguments, standalone_mode=False)
     except NkwatchError as error:
-        code = report(error)
+        from nkwatch.cli.commands import requested_command
+
+        code = report(error, all_problems=requested_command(arguments) == "validate")
     except click_exception as error:
         error_line(f"error: {error.format_message()}")
         say("Try 'nkwatch --help' for help.")
