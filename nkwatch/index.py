@@ -31,7 +31,7 @@ from nkwatch.loader import (
 )
 from nkwatch.models import Dataset, Event
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 PARALLEL_FROM = 2000  # files to read before it pays to start worker processes
 PROGRESS_FROM = 3000  # files to read before a progress bar is worth showing
 
@@ -44,6 +44,7 @@ _TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, folder TEXT, size INTEGER, mtime_ns INTEGER,
     record TEXT, value TEXT, problems TEXT);
+CREATE INDEX IF NOT EXISTS files_folder ON files(folder);
 CREATE TABLE IF NOT EXISTS refs(path TEXT, kind TEXT, target TEXT, field TEXT, line INTEGER, col INTEGER);
 CREATE INDEX IF NOT EXISTS refs_path ON refs(path);
 CREATE TABLE IF NOT EXISTS ids(kind TEXT, id TEXT, path TEXT, PRIMARY KEY(kind, id, path));
@@ -328,7 +329,8 @@ def _where(filters) -> tuple[str, list]:
 def _small_records(connection: sqlite3.Connection) -> dict[str, dict]:
     records: dict[str, dict] = {folder: {} for folder in ("sources", "actors", "places", "figures", "themes")}
     for folder, value, path in connection.execute(
-            "SELECT folder, value, path FROM files WHERE folder != 'events' ORDER BY path"):
+            "SELECT folder, value, path FROM files WHERE value IS NOT NULL AND folder IN "
+            "('themes', 'sources', 'actors', 'places', 'figures') ORDER BY path"):
         if folder == "themes":
             records["themes"] = build_themes(json.loads(value))
         else:
