@@ -296,8 +296,10 @@ class IndexedEvents(Mapping):
     def candidates(self, filters) -> Iterator[Event]:
         """Events that pass the filters SQL can apply (facets and dates), in date order, built one at a time."""
         where, params = _where(filters)
+        # With a limit, walk events in date order and stop early; without one, SQLite's own plan (a sort) is faster.
+        order = " INDEXED BY events_order" if filters is not None and filters.limit else ""
         cursor = self.connection.execute(
-            "SELECT f.value, f.path FROM events e JOIN files f ON f.path = e.path"
+            f"SELECT f.value, f.path FROM events e{order} JOIN files f ON f.path = e.path"
             f"{where} ORDER BY e.sort_start, e.sort_end, e.id", params)
         for value, path in cursor:
             yield build_event(json.loads(value), path)
