@@ -260,11 +260,15 @@ def _problems(connection: sqlite3.Connection) -> list[Problem]:
         "SELECT r.path, r.kind, r.target, r.field, r.line, r.col, f.record FROM refs r JOIN files f ON f.path = r.path "
         "WHERE NOT EXISTS (SELECT 1 FROM ids i WHERE i.kind = r.kind AND i.id = r.target) ORDER BY r.path, r.rowid"
     ).fetchall()
+    from nkwatch.references import KIND_OF_FOLDER, Reference
+
+    broken: dict[str, set[str]] = {kind: set() for kind in KIND_OF_FOLDER.values()}
+    for path, folder in connection.execute("SELECT path, folder FROM files WHERE value IS NULL AND folder != 'themes'"):
+        broken[KIND_OF_FOLDER[folder]].add(Path(path).stem)
     for path, kind, target, name, line, column, record in dangling:
         known = [i for (i,) in connection.execute("SELECT id FROM ids WHERE kind = ?", (kind,))]
-        from nkwatch.references import Reference
-
-        found.append(Problem(path, line, column, record, name, missing_message(Reference(kind, target, ()), known)))
+        message = missing_message(Reference(kind, target, ()), known, broken[kind])
+        found.append(Problem(path, line, column, record, name, message))
     return found
 
 

@@ -200,14 +200,23 @@ def known_ids(results: Iterable[FileResult]) -> dict[str, set[str]]:
     return ids
 
 
-def reference_problems(result: FileResult, ids: dict[str, set[str]]) -> list[Problem]:
+def broken_ids(results: Iterable[FileResult]) -> dict[str, set[str]]:
+    """The ids (file names) of records whose files exist but could not be used, by kind."""
+    broken: dict[str, set[str]] = {kind: set() for kind in KIND_OF_FOLDER.values()}
+    for result in results:
+        if result.value is None and result.folder != "themes":
+            broken[KIND_OF_FOLDER[result.folder]].add(Path(result.path).stem)
+    return broken
+
+
+def reference_problems(result: FileResult, ids: dict[str, set[str]], broken: dict[str, set[str]]) -> list[Problem]:
     """A problem for each id the file names that no record has."""
     from nkwatch.references import Reference
 
     found = []
     for kind, target, name, line, column in result.references:
         if target not in ids[kind]:
-            message = missing_message(Reference(kind, target, ()), ids[kind])
+            message = missing_message(Reference(kind, target, ()), ids[kind], broken[kind])
             found.append(Problem(result.path, line, column, result.record_id, name, message))
     return found
 
@@ -287,7 +296,8 @@ def assemble(root: Path, results: list[FileResult]) -> Dataset:
     """Put checked files together into a Dataset, or raise DataError with every problem found."""
     ids = known_ids(results)
     problems = [p for r in results for p in r.problems]
-    problems += [p for r in results for p in reference_problems(r, ids)]
+    broken = broken_ids(results)
+    problems += [p for r in results for p in reference_problems(r, ids, broken)]
     if problems:
         raise DataError(problems)
     records: dict[str, dict] = {folder: {} for folder in RECORD_FOLDERS}

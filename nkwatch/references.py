@@ -60,10 +60,12 @@ def country_fields(folder: str, value: dict) -> Iterator[tuple[tuple, str]]:
         yield ("countries", i), code
 
 
-def missing_message(ref: Reference, known: set[str] | list[str]) -> str:
-    """'no source has the id …; did you mean …?'"""
+def missing_message(ref: Reference, known: set[str] | list[str], broken: set[str] = frozenset()) -> str:
+    """'no source has the id …; did you mean …?', or, when the record's file exists but is invalid, that."""
     from difflib import get_close_matches
 
+    if ref.target in broken:
+        return f"names the {ref.kind} {ref.target!r}, whose file has problems of its own (listed with it)"
     close = get_close_matches(ref.target, list(known), n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     return f"no {ref.kind} has the id {ref.target!r}{hint}"

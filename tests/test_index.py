@@ -72,3 +72,11 @@ def test_two_processes_building_at_once_agree(mini):
     outputs = [p.communicate()[0] for p in processes]
     assert all(p.returncode == 0 for p in processes)
     assert len({o for o in outputs}) == 1
+
+
+def test_a_reference_to_a_broken_file_says_so_through_the_index(capsys, mini):
+    (mini / "events" / "yanji-strike.yaml").write_text("id: yanji-strike\ntitle: [\n")
+    result = run(capsys, "--data", str(mini), "validate")
+    assert result.err.splitlines()[-2] == (
+        f"{mini}/events/tomsk-walkout.yaml:16:11: tomsk-walkout related[0]: names the event 'yanji-strike', "
+        "whose file has problems of its own (listed with it)")

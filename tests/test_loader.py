@@ -118,3 +118,10 @@ def test_a_folder_in_place_of_a_file(mini):
 def test_a_file_too_large(mini):
     (mini / "events" / "huge.yaml").write_text("summary: " + "x" * 1_100_000)
     assert problems_of(mini) == ["events/huge.yaml: is 1.1 MB; a record file must be under 1 MB"]
+
+
+def test_a_reference_to_a_broken_file_says_so(mini):
+    (mini / "events" / "yanji-strike.yaml").write_text("id: yanji-strike\ntitle: [\n")
+    problems = problems_of(mini)
+    assert problems[-1] == ("events/tomsk-walkout.yaml:16:11: tomsk-walkout related[0]: names the event "
+                            "'yanji-strike', whose file has problems of its own (listed with it)")
