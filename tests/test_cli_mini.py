@@ -238,3 +238,22 @@ def test_other_commands_show_the_first_problems_and_validate_shows_all(capsys, m
     assert lines[-2] == "… and 5 more; `nkwatch validate` lists them all"
     assert lines[-1] == "nkwatch: the dataset has 25 problems"
     assert len(run(capsys, "--data", str(mini), "validate").err.splitlines()) == 26
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("timeline --country R", "RU"),
+    ("show tom", "tomsk-walkout"),
+    ("list --theme p", "protest"),
+    ("timeline --actor acm", "acme-works"),
+])
+def test_shell_completion_offers_values_from_the_dataset(mini, tmp_path, words, expected):
+    import os
+    import subprocess
+    import sys
+
+    line = f"nkwatch --data {mini} {words}"
+    env = {**os.environ, "_NKWATCH_COMPLETE": "complete_bash", "COMP_WORDS": line,
+           "COMP_CWORD": str(len(line.split()) - 1), "XDG_CACHE_HOME": str(tmp_path)}
+    script = "import sys; from nkwatch.cli import main; sys.argv[0] = 'nkwatch'; main()"
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert result.stdout.split() == [expected]

@@ -9,37 +9,39 @@ import typer
 from nkwatch.cli import State
 
 
-def _dataset_or_none():
+def _dataset_or_none(ctx: typer.Context):
+    # While completing, the global callback has not run: read --data from the root context instead.
+    data = ctx.find_root().params.get("data") or State.data
     try:
         from nkwatch.index import open_dataset
 
-        return open_dataset(State.data)
+        return open_dataset(data)
     except Exception:  # completion must never fail loudly in a user's shell
         return None
 
 
-def complete_country(incomplete: str) -> list[str]:
+def complete_country(ctx: typer.Context, incomplete: str) -> list[str]:
     """Country codes used in the dataset, for shell completion."""
-    dataset = _dataset_or_none()
+    dataset = _dataset_or_none(ctx)
     codes = sorted({c for e in dataset.events.values() for c in e.countries}) if dataset else []
     return [c for c in codes if c.lower().startswith(incomplete.lower())]
 
 
-def complete_theme(incomplete: str) -> list[str]:
+def complete_theme(ctx: typer.Context, incomplete: str) -> list[str]:
     """Theme ids, for shell completion."""
-    dataset = _dataset_or_none()
+    dataset = _dataset_or_none(ctx)
     return [t for t in (dataset.themes if dataset else []) if t.startswith(incomplete.lower())]
 
 
-def complete_actor(incomplete: str) -> list[str]:
+def complete_actor(ctx: typer.Context, incomplete: str) -> list[str]:
     """Actor ids, for shell completion."""
-    dataset = _dataset_or_none()
+    dataset = _dataset_or_none(ctx)
     return [a for a in (dataset.actors if dataset else []) if a.startswith(incomplete.lower())]
 
 
-def complete_event(incomplete: str) -> list[str]:
+def complete_event(ctx: typer.Context, incomplete: str) -> list[str]:
     """Event ids, for shell completion."""
-    dataset = _dataset_or_none()
+    dataset = _dataset_or_none(ctx)
     return [e for e in (dataset.events if dataset else []) if e.startswith(incomplete.lower())]
 
 
