@@ -42,6 +42,13 @@ def _ambiguous(name: str, events: list[Event]) -> NotFoundError:
                          [f"{e.id} ({e.title})" for e in events[:5]])
 
 
+def _coverage(key: str, names: list[str]) -> float:
+    """The share of the query's words that begin a word of the event's names ("tumen flood" in "Tumen River floods")."""
+    query = key.split()
+    found = " " + " ".join(names) + " "
+    return sum(f" {word}" in found for word in query) / len(query)
+
+
 def _score(key: str, event: Event, actor_names: list[str]) -> float:
     from rapidfuzz import fuzz
 
@@ -49,7 +56,9 @@ def _score(key: str, event: Event, actor_names: list[str]) -> float:
     best = max(fuzz.WRatio(key, n) for n in names)
     # A query made of an actor's name finds that actor's events, a little below a match on the event's own names.
     actor_best = max((fuzz.WRatio(key, n) for n in actor_names), default=0.0) - 5
-    return max(best, actor_best)
+    # Fuzzy ratios flatter partial overlaps; an event whose names hold every word typed should win over one with some.
+    prefix = 5 if any(n.startswith(key) for n in names) else 0  # "jilin protest" → "Jilin protests 2024"
+    return max(best, actor_best) + 10 * _coverage(key, names) + prefix
 
 
 def _fuzzy_event(dataset: Dataset, key: str, name: str) -> Event:
