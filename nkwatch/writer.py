@@ -164,7 +164,7 @@ def temporary_file(directory: Path, name: str, text: str) -> Iterator[Path]:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temp, 0o666 & ~_umask())
+        os.chmod(temp, 0o666 & ~current_umask())
         yield Path(temp)
     except OSError as error:
         raise _write_error(directory, error) from None
@@ -172,7 +172,8 @@ def temporary_file(directory: Path, name: str, text: str) -> Iterator[Path]:
         Path(temp).unlink(missing_ok=True)
 
 
-def _umask() -> int:
+def current_umask() -> int:
+    """The process umask, read without changing it for longer than the call."""
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
@@ -189,10 +190,11 @@ def publish(temp: Path, target: Path) -> None:
             raise
         os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
         os.replace(temp, target)
-    _sync_folder(target.parent)
+    sync_folder(target.parent)
 
 
-def _sync_folder(directory: Path) -> None:
+def sync_folder(directory: Path) -> None:
+    """Flush a folder's entries to disk, so that a new name survives a crash; a no-op where that is impossible."""
     try:
         handle = os.open(directory, os.O_RDONLY)
     except OSError:

@@ -1,0 +1,123 @@
+"""The export command: the selection `timeline` shows, written as csv, json, ndjson, markdown, ics, geojson,
+timelinejs or html, to stdout or atomically to a file."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from nkwatch.cli import State, app, say
+from nkwatch.cli.options import Actor, Country, Limit, Since, SourceFilter, TextFilter, Theme, Until, filters_from
+from nkwatch.errors import UsageError
+from nkwatch.export import FORMATS, figure_writer_for, format_from_extension, writer_for
+
+ExportFormat = Enum("ExportFormat", {name: name for name in FORMATS}, type=str)
+"""The --format choices: every format in the registry."""
+
+CSV_ONLY = ("excel", "raw")
+
+
+def chosen_format(format_: str | None, output: Path | None) -> str:
+    """The format asked for, or the one the output file's extension names; a usage error when there is neither."""
+    if format_:
+        return format_
+    if output is None or str(output) == "-":
+        raise UsageError(f"give --format ({', '.join(FORMATS)}) or an -o file whose extension names one")
+    return format_from_extension(output)
+
+
+def check_options(name: str, excel: bool, raw: bool, figures: bool) -> None:
+    """A usage error for an option that the format cannot use."""
+    for option, given in zip(CSV_ONLY, (excel, raw), strict=True):
+        if given and name != "csv":
+            raise UsageError(f"--{option} applies to csv only, not {name}")
+    if figures:
+        figure_writer_for(name)
+
+
+def _write(stream, dataset, filters, name: str, raw: bool, figures: bool) -> int:
+    """Run the format's writer over the selection (events, or figures with --figures); return the record count."""
+    options = {"raw": raw} if name == "csv" else {}
+    if figures:
+        from nkwatch.query import select_figures
+
+        return figure_writer_for(name)(dataset, select_figures(dataset, filters), stream, **options)
+    from nkwatch.query import iter_events
+
+    return writer_for(name)(dataset, iter_events(dataset, filters), stream, **options)
+
+
+def _stdout():
+    """Standard output as UTF-8 with no newline translation, whatever the locale says."""
+    stream = sys.stdout
+    if hasattr(stream, "reconfigure"):
+        stream.reconfigure(encoding="utf-8", newline="")
+    return stream
+
+
+def _report(count: int, name: str, figures: bool, output: Path | None) -> None:
+    """A line on stderr for an empty selection, or saying which file was written."""
+    kind = "figures" if figures else "events"
+    where = f" to {output}" if output else ""
+    if count == 0:
+        say(f"nkwatch: no {kind} match these filters; wrote an empty {name} file{where}")
+    elif output:
+        say(f"nkwatch: wrote {count} {kind[:-1] if count == 1 else kind} as {name}{where}")
+
+
+@app.command()
+def export(
+    format_: Annotated[ExportFormat | None, typer.Option(
+        "--format", "-f", case_sensitive=False, show_default=False,
+        help="Output format; taken from the -o file's extension when not given.")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", dir_okay=False, help="Write to this file (atomically) instead of stdout.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the -o file if it exists.")] = False,
+    excel: Annotated[bool, typer.Option("--excel", help="csv: start with the byte-order mark Excel needs.")] = False,
+    raw: Annotated[bool, typer.Option("--raw", help="csv: do not neutralise cells a spreadsheet would run.")] = False,
+    figures: Annotated[bool, typer.Option("--figures", help="Export the figures (csv, json, ndjson).")] = False,
+    country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None, until: Until = None,
+    text: TextFilter = None, source: SourceFilter = None, limit: Limit = None,
+) -> None:
+    """Write the events the same filters show in `timeline` as csv, json, ndjson, markdown, ics, geojson,
+    timelinejs or html (a self-contained page), to stdout or to a file.
+
+    Examples:
+
+      nkwatch export --format csv --country russia > ru.csv
+
+      nkwatch export -o nk.html --since 2016
+
+      nkwatch export --format ics --theme defection -o defections.ics --force
+    """
+    from nkwatch.index import open_dataset
+
+    name = chosen_format(format_.value if format_ else None, output)
+    check_options(name, excel, raw, figures)
+    target = None if output is None or str(output) == "-" else output
+    if target is not None:
+        from nkwatch.export.files import check_target
+
+        check_target(target, force)
+    dataset = open_dataset(State.data)
+    filters = filters_from(dataset, country, actor, theme, since, until, text, source, limit)
+    if target is None:
+        stream = _stdout()
+        count = _export_to(stream, dataset, filters, name, excel, raw, figures)
+    else:
+        from nkwatch.export.files import atomic_text_file
+
+        with atomic_text_file(target, force) as stream:
+            count = _export_to(stream, dataset, filters, name, excel, raw, figures)
+    _report(count, name, figures, target)
+
+
+def _export_to(stream, dataset, filters, name: str, excel: bool, raw: bool, figures: bool) -> int:
+    """The byte-order mark when asked for, then the records."""
+    if excel:
+        stream.write("\ufeff")
+    return _write(stream, dataset, filters, name, raw, figures)

@@ -1,0 +1,106 @@
+"""CSV: one row per event (or per figure), RFC 4180 quoting, with cells a spreadsheet would run neutralised.
+
+A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, or a full-width ``＝＋－＠``, is
+read by Excel, LibreOffice and Google Sheets as a formula (``=HYPERLINK(…)`` can leak data or run commands); such a
+cell gets a leading apostrophe, which spreadsheets show as text. ``raw=True`` writes cells as they are.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from typing import TextIO
+
+from nkwatch.models import Dataset, Event, Figure
+from nkwatch.serialize import event_dict, figure_dict
+
+EVENT_COLUMNS = ("id", "title", "date", "start", "end", "date_note", "countries", "places", "actors", "themes",
+                 "people_min", "people_max", "summary", "basis", "asserted_by", "outlets", "sources", "related",
+                 "discrepancies")
+"""The columns of an events CSV, in order."""
+
+FIGURE_COLUMNS = ("id", "measure", "value_min", "value_max", "qualifier", "unit", "as_of", "as_of_start",
+                  "as_of_end", "countries", "event", "note", "basis", "asserted_by", "outlets", "sources",
+                  "discrepancies")
+"""The columns of a figures CSV, in order."""
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+"""First characters that make a spreadsheet read a cell as a formula."""
+
+LIST_SEPARATOR = "; "
+
+
+def neutralise(cell: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, prefixed with an apostrophe; anything else as is."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+def joined(values: Iterable[str]) -> str:
+    """List items in one cell, separated by ``; ``."""
+    return LIST_SEPARATOR.join(values)
+
+
+def sources_cell(sources: list[dict]) -> str:
+    """Each source as ``publisher, title, date, url`` (url left out when unknown), separated by ``; ``."""
+    parts = ([s["publisher"], s["title"], s["published"]] + ([s["url"]] if s["url"] else []) for s in sources)
+    return joined(", ".join(part) for part in parts)
+
+
+def discrepancies_cell(discrepancies: list[dict]) -> str:
+    """Each disagreement as ``about: source says …; source says … → resolution``, separated by `` | ``."""
+    return " | ".join(
+        f"{d['about']}: " + joined(f"{c['source']} says {c['says']}" for c in d["claims"])
+        + (f" → {d['resolution']}" if d["resolution"] else "")
+        for d in discrepancies)
+
+
+def attestation_cells(attestation: dict) -> list[str]:
+    """Who asserts the record: basis, asserted_by and the outlets, as three cells."""
+    return [attestation["basis"], attestation["asserted_by"], joined(attestation["outlets"])]
+
+
+def _blank(value: object) -> object:
+    return "" if value is None else value
+
+
+def event_row(data: dict) -> list[object]:
+    """An event dict (``serialize.event_dict``) as the cells of one CSV row, in EVENT_COLUMNS order."""
+    people = data["people"] or {}
+    return [data["id"], data["title"], data["date"], _blank(data["start"]), _blank(data["end"]),
+            _blank(data["date_note"]), joined(data["countries"]), joined(p["name"] for p in data["places"]),
+            joined(a["name"] for a in data["actors"]), joined(data["themes"]), _blank(people.get("min")),
+            _blank(people.get("max")), data["summary"], *attestation_cells(data["attestation"]),
+            sources_cell(data["sources"]), joined(data["related"]), discrepancies_cell(data["discrepancies"])]
+
+
+def figure_row(data: dict) -> list[object]:
+    """A figure dict (``serialize.figure_dict``) as the cells of one CSV row, in FIGURE_COLUMNS order."""
+    return [data["id"], data["measure"], data["value"]["min"], data["value"]["max"], _blank(data["qualifier"]),
+            data["unit"], data["as_of"], _blank(data["as_of_start"]), _blank(data["as_of_end"]),
+            joined(data["countries"]), _blank(data["event"]), _blank(data["note"]),
+            *attestation_cells(data["attestation"]), sources_cell(data["sources"]),
+            discrepancies_cell(data["discrepancies"])]
+
+
+def _write_rows(header: Iterable[str], rows: Iterable[list[object]], stream: TextIO, raw: bool) -> int:
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(header)
+    count = 0
+    for row in rows:
+        writer.writerow(row if raw else [neutralise(cell) for cell in row])
+        count += 1
+    return count
+
+
+def write_csv(dataset: Dataset, events: Iterable[Event], stream: TextIO, *, raw: bool = False) -> int:
+    """Write events as CSV, one row each under a header row; return how many rows were written."""
+    rows = (event_row(event_dict(dataset, event)) for event in events)
+    return _write_rows(EVENT_COLUMNS, rows, stream, raw)
+
+
+def write_figures_csv(dataset: Dataset, figures: Iterable[Figure], stream: TextIO, *, raw: bool = False) -> int:
+    """Write figures as CSV, one row each under a header row; return how many rows were written."""
+    rows = (figure_row(figure_dict(dataset, figure)) for figure in figures)
+    return _write_rows(FIGURE_COLUMNS, rows, stream, raw)

@@ -1,0 +1,123 @@
+"""iCalendar (RFC 5545): one all-day VEVENT per event, so that a timeline can be laid over a calendar.
+
+All-day dates (``DTSTART;VALUE=DATE``) with an exclusive ``DTEND`` (the day after the last day); an event open at one
+end is the one day known. Lines end in CRLF and are folded at 75 octets without splitting a UTF-8 character; TEXT
+values escape backslash, semicolon, comma and newline. ``UID`` is ``<event id>@nkwatch`` and ``DTSTAMP`` comes from
+the data (the latest publication day of the event's sources), never from the clock, so the output is reproducible.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+from typing import TextIO
+
+from nkwatch import __version__
+from nkwatch.models import Dataset, Event
+from nkwatch.serialize import event_dict, people_text
+from nkwatch.textnorm import strip_unsafe
+
+LINE_OCTETS = 75
+CRLF = "\r\n"
+_NOT_IN_URI = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+
+
+def escape_text(value: str) -> str:
+    """A TEXT value: backslash, semicolon, comma and newlines escaped, control characters dropped."""
+    clean = strip_unsafe(value).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return clean.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def fold(line: str) -> str:
+    """A content line folded into CRLF-separated pieces of at most 75 octets, each after the first led by a space."""
+    pieces: list[str] = []
+    current, size, limit = [], 0, LINE_OCTETS
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > limit:
+            pieces.append("".join(current))
+            current, size, limit = [], 0, LINE_OCTETS - 1
+        current.append(char)
+        size += width
+    pieces.append("".join(current))
+    return (CRLF + " ").join(pieces) + CRLF
+
+
+def _day(value: date) -> str:
+    return value.strftime("%Y%m%d")
+
+
+def day_span(event: Event) -> tuple[date, date]:
+    """The first day and the exclusive end (the day after the last) of an event; one day when open at an end."""
+    start, end = event.date.start, event.date.end
+    first = start or end
+    last = end if start and end else first
+    return first, last + timedelta(days=1)
+
+
+def stamp(dataset: Dataset, event: Event) -> str:
+    """DTSTAMP from the data: midnight UTC of the latest day the event's sources were published (or its first day)."""
+    days = [d for ref in event.sources if ref.source in dataset.sources
+            for d in (dataset.sources[ref.source].published.end, dataset.sources[ref.source].published.start) if d]
+    return _day(max(days) if days else day_span(event)[0]) + "T000000Z"
+
+
+def description(data: dict, people: str) -> str:
+    """The event's date as a person reads it, summary, head count, date note and sources, as plain text lines."""
+    lines = [f"When: {data['date_display']}", "", data["summary"]]
+    if people:
+        lines.append(f"People: {people}")
+    if data["date_note"]:
+        lines.append(f"Date: {data['date_note']}")
+    lines += ["", "Sources:"]
+    lines += [f"- {s['publisher']}, {s['title']}, {s['published']}" + (f", {s['url']}" if s["url"] else "")
+              for s in data["sources"]]
+    return "\n".join(lines)
+
+
+def _first_link(data: dict) -> str | None:
+    """The first http(s) source address, with any whitespace or control character removed."""
+    url = next((s["url"] for s in data["sources"] if (s["url"] or "").startswith(("http://", "https://"))), None)
+    return _NOT_IN_URI.sub("", url) if url else None
+
+
+def event_lines(dataset: Dataset, event: Event) -> Iterator[str]:
+    """The unfolded content lines of one VEVENT."""
+    data = event_dict(dataset, event)
+    first, after = day_span(event)
+    yield "BEGIN:VEVENT"
+    yield f"UID:{event.id}@nkwatch"
+    yield f"DTSTAMP:{stamp(dataset, event)}"
+    yield f"DTSTART;VALUE=DATE:{_day(first)}"
+    yield f"DTEND;VALUE=DATE:{_day(after)}"
+    yield f"SUMMARY:{escape_text(data['title'])}"
+    yield f"DESCRIPTION:{escape_text(description(data, people_text(event.people)))}"
+    if data["places"]:
+        yield f"LOCATION:{escape_text('; '.join(p['name'] for p in data['places']))}"
+    located = next((p for p in data["places"] if p["lat"] is not None and p["lon"] is not None), None)
+    if located:
+        yield f"GEO:{located['lat']};{located['lon']}"
+    if data["themes"]:
+        yield "CATEGORIES:" + ",".join(escape_text(t) for t in data["themes"])
+    link = _first_link(data)
+    if link:
+        yield f"URL;VALUE=URI:{link}"
+    yield "END:VEVENT"
+
+
+HEADER = ("BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//nkwatch//nkwatch {__version__}//EN", "CALSCALE:GREGORIAN",
+          "X-WR-CALNAME:nkwatch")
+
+
+def write_ics(dataset: Dataset, events: Iterable[Event], stream: TextIO) -> int:
+    """Write events as an iCalendar file of all-day events; return how many were written."""
+    for line in HEADER:
+        stream.write(fold(line))
+    count = 0
+    for event in events:
+        for line in event_lines(dataset, event):
+            stream.write(fold(line))
+        count += 1
+    stream.write(fold("END:VCALENDAR"))
+    return count

@@ -1,0 +1,411 @@
+"""`nkwatch export`: every format parsed back with a real parser and compared with the selection; hostile text;
+the -o file (atomic, --force, format from the extension); empty selections."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import os
+import re
+from datetime import date
+from html.parser import HTMLParser
+
+import pytest
+from exporthelp import HOSTILE_SUMMARY, HOSTILE_TITLES, HOSTILE_URL, PARSERS, hostile_dataset, html_events
+
+from clirun import run
+from nkwatch.cli.export_commands import ExportFormat
+from nkwatch.errors import UsageError
+from nkwatch.export import EXTENSIONS, FIGURE_WRITERS, FORMATS, WRITERS, format_from_extension
+from nkwatch.export.csv import EVENT_COLUMNS, FORMULA_STARTS, neutralise
+from nkwatch.export.files import atomic_text_file
+from nkwatch.export.ics import fold
+
+MINI_TITLES = ["Kim Test-ho defects", "Acme crew walks out in Tomsk", "Workers strike in Yanji", "A helper is held"]
+
+
+@pytest.fixture
+def nk(capsys, mini):
+    """Run nkwatch against the mini dataset."""
+    return lambda *args: run(capsys, "--data", str(mini), *args)
+
+
+@pytest.fixture
+def hostile(capsys, tmp_path):
+    """Run nkwatch against the mini dataset plus events with hostile titles."""
+    root = hostile_dataset(tmp_path)
+    return lambda *args: run(capsys, "--data", str(root), *args)
+
+
+@pytest.fixture
+def out(tmp_path):
+    """An empty folder for output files."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    return folder
+
+
+def test_every_format_is_wired():
+    assert tuple(WRITERS) == FORMATS
+    assert tuple(member.value for member in ExportFormat) == FORMATS
+    assert set(PARSERS) == set(FORMATS), "a new format needs a parser in tests/exporthelp.py"
+    assert set(FIGURE_WRITERS) <= set(FORMATS)
+    assert {name for _, name in EXTENSIONS} == set(FORMATS)
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_each_format_parses_back_to_the_selection(nk, name):
+    everything = nk("export", "--format", name)
+    assert (everything.code, everything.err) == (0, "")
+    assert PARSERS[name](everything.out) == MINI_TITLES
+    russia = nk("export", "--format", name, "--country", "russia")
+    assert PARSERS[name](russia.out) == ["Acme crew walks out in Tomsk", "A helper is held"]
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_empty_selection_gives_a_valid_empty_file_and_a_note(nk, name):
+    result = nk("export", "--format", name, "--text", "no such words anywhere")
+    assert result.code == 0
+    assert result.err == f"nkwatch: no events match these filters; wrote an empty {name} file\n"
+    assert PARSERS[name](result.out) == []
+
+
+@pytest.mark.parametrize("name", FORMATS)
+def test_the_same_filters_select_what_timeline_shows(nk, name):
+    filters = ["--theme", "defection", "--since", "2016-08"]
+    shown = [e["title"] for e in json.loads(nk("timeline", *filters, "--json").out)]
+    assert shown == ["Acme crew walks out in Tomsk"]
+    assert PARSERS[name](nk("export", "-f", name, *filters).out) == shown
+
+
+# CSV
+
+
+def test_csv_columns_and_one_row_exactly(nk):
+    result = nk("export", "--format", "csv", "--text", "tomsk")
+    assert result.out.startswith(",".join(EVENT_COLUMNS) + "\r\n")
+    rows = list(csv.reader(io.StringIO(result.out, newline="")))
+    assert rows == [list(EVENT_COLUMNS), [
+        "tomsk-walkout", "Acme crew walks out in Tomsk", "2016-08-21/2016-08-31", "2016-08-21", "2016-08-31",
+        "Late August.", "RU", "Tomsk", "Acme Works", "defection", "6", "10", "A fictional crew left its site.",
+        "anonymous", "a source", "Alpha News", "Alpha News, A fictional report for tests, 2016-10-18, https://example.org/alpha",
+        "yanji-strike", "people: alpha-news says six to ten → Kept the range."]]
+
+
+def test_csv_open_date_and_missing_values_are_empty_cells(nk):
+    rows = list(csv.DictReader(io.StringIO(nk("export", "-f", "csv", "--text", "helper").out, newline="")))
+    assert [(r["start"], r["end"], r["people_min"], r["places"], r["sources"]) for r in rows] == [
+        ("", "2024-03-11", "", "", "Beta Blog, A second fictional report, 2024-03")]
+
+
+def test_csv_neutralises_formulas_in_hostile_titles(hostile):
+    rows = list(csv.DictReader(io.StringIO(hostile("export", "-f", "csv", "--source", "evil-press").out, newline="")))
+    titles = {row["id"]: row["title"] for row in rows}
+    assert titles["hostile-formula"] == "'" + HOSTILE_TITLES["hostile-formula"]
+    assert titles["hostile-plus"] == "'+1"
+    assert titles["hostile-fullwidth"] == "'＝1"
+    assert titles["hostile-script"] == "<script>alert(1)</script>"
+    assert titles["hostile-markup"] == "[bold]x[/]"
+    assert not any(cell.startswith(FORMULA_STARTS) for row in rows for cell in row.values())
+
+
+def test_csv_raw_writes_cells_as_they_are(hostile):
+    rows = csv.DictReader(io.StringIO(hostile("export", "-f", "csv", "--raw", "--text", "hyperlink").out, newline=""))
+    assert [row["title"] for row in rows] == ['=HYPERLINK("http://x")']
+
+
+@pytest.mark.parametrize("cell", ["=1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "＝1", "＋1", "－1", "＠x"])
+def test_neutralise_prefixes_every_formula_start(cell):
+    assert neutralise(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["a=1", "1+1", " =1", "'=1", "", 5, -5])
+def test_neutralise_leaves_other_cells_alone(cell):
+    assert neutralise(cell) == cell
+
+
+def test_csv_excel_starts_with_a_byte_order_mark(nk, out):
+    target = out / "ru.csv"
+    assert nk("export", "--excel", "--country", "RU", "-o", str(target)).code == 0
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfid,title,")
+    assert [r["id"] for r in csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""))] == [
+        "tomsk-walkout", "open-ended-arrest"]
+
+
+def test_figures_as_csv_and_json(nk):
+    rows = list(csv.DictReader(io.StringIO(nk("export", "-f", "csv", "--figures").out, newline="")))
+    columns = ("id", "value_min", "unit", "as_of", "event", "basis", "asserted_by")
+    assert [tuple(r[c] for c in columns) for r in rows] == [
+        ("tomsk-wage", "980", "USD per month", "2016", "tomsk-walkout", "anonymous", "a source")]
+    assert json.loads(nk("export", "-f", "json", "--figures").out) == json.loads(nk("facts", "--json").out)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["-f", "ics", "--figures"], "--figures works with csv, json, ndjson, not ics"),
+    (["-f", "json", "--excel"], "--excel applies to csv only, not json"),
+    (["-f", "html", "--raw"], "--raw applies to csv only, not html"),
+    ([], "give --format (csv, json, ndjson, markdown, ics, geojson, timelinejs, html) or an -o file whose "
+         "extension names one"),
+    (["-f", "csv", "--country", "atlantis"], "unknown country 'atlantis'"),
+])
+def test_bad_options_are_usage_errors(nk, args, message):
+    result = nk("export", *args)
+    assert (result.code, result.out) == (2, "")
+    assert result.err.startswith(f"nkwatch: {message}")
+    assert len(result.err.splitlines()) == 1
+
+
+# JSON and NDJSON
+
+
+def test_json_is_byte_for_byte_what_timeline_json_prints(nk):
+    assert nk("export", "-f", "json").out == nk("timeline", "--json").out
+    assert nk("export", "-f", "json", "--text", "nothing at all").out == "[]\n"
+
+
+def test_ndjson_lines_are_the_json_objects(nk):
+    lines = nk("export", "-f", "ndjson").out.split("\n")
+    assert lines[-1] == "" and len(lines) == 5
+    assert [json.loads(line) for line in lines[:-1]] == json.loads(nk("export", "-f", "json").out)
+
+
+# iCalendar
+
+
+def test_ics_all_day_events_with_exclusive_ends(nk):
+    import icalendar
+
+    raw = nk("export", "-f", "ics").out
+    events = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(raw).walk("VEVENT")}
+    spans = {uid: (e["DTSTART"].dt, e["DTEND"].dt) for uid, e in events.items()}
+    assert spans == {
+        "kim-defects@nkwatch": (date(2016, 4, 7), date(2016, 4, 8)),
+        "tomsk-walkout@nkwatch": (date(2016, 8, 21), date(2016, 9, 1)),
+        "yanji-strike@nkwatch": (date(2024, 1, 1), date(2024, 2, 1)),
+        "open-ended-arrest@nkwatch": (date(2024, 3, 11), date(2024, 3, 12)),
+    }
+    assert "DTSTART;VALUE=DATE:20160821\r\n" in raw
+    assert events["tomsk-walkout@nkwatch"]["DTSTAMP"].to_ical() == b"20161018T000000Z"
+    assert events["tomsk-walkout@nkwatch"]["LOCATION"] == "Tomsk"
+    assert events["tomsk-walkout@nkwatch"]["GEO"].to_ical() == "56.5;84.97"
+
+
+def test_ics_lines_end_in_crlf_fold_at_75_octets_and_do_not_depend_on_the_clock(hostile):
+    raw = hostile("export", "-f", "ics").out
+    assert raw.endswith("END:VCALENDAR\r\n") and "\n" not in raw.replace("\r\n", "")
+    lines = raw.encode("utf-8").split(b"\r\n")
+    assert max(len(line) for line in lines) == 75  # the long Korean summary is folded, to the octet
+    for line in lines:
+        line.decode("utf-8")  # a character split between two lines would not decode
+    assert hostile("export", "-f", "ics").out == raw
+
+
+def test_ics_text_escaping_round_trips(hostile):
+    import icalendar
+
+    raw = hostile("export", "-f", "ics", "--source", "evil-press")
+    events = icalendar.Calendar.from_ical(raw.out).walk("VEVENT")
+    assert [str(e["SUMMARY"]) for e in events] == list(HOSTILE_TITLES.values())
+    assert HOSTILE_SUMMARY in str(events[0]["DESCRIPTION"]).replace("\n", " ")
+    assert "a | b & c\\, d\\; e\\\\f" in raw.out.replace("\r\n ", "")
+
+
+def test_fold_keeps_short_lines_and_splits_long_ones():
+    assert fold("SUMMARY:x") == "SUMMARY:x\r\n"
+    folded = fold("X:" + "가" * 40)
+    assert [len(line.encode()) for line in folded.split("\r\n")[:-1]] == [74, 49]
+    assert folded.replace("\r\n ", "") == "X:" + "가" * 40 + "\r\n"
+
+
+# GeoJSON
+
+
+def test_geojson_is_a_feature_collection_of_points_lon_first(nk):
+    collection = json.loads(nk("export", "-f", "geojson").out)
+    assert collection["type"] == "FeatureCollection"
+    features = collection["features"]
+    assert [f["type"] for f in features] == ["Feature"] * 4
+    assert {f["id"]: f["geometry"] for f in features} == {
+        "kim-defects": None, "tomsk-walkout": {"type": "Point", "coordinates": [84.97, 56.5]},
+        "yanji-strike": {"type": "Point", "coordinates": [129.5, 42.9]}, "open-ended-arrest": None}
+    for feature in features:
+        if feature["geometry"]:
+            lon, lat = feature["geometry"]["coordinates"]
+            assert -180 <= lon <= 180 and -90 <= lat <= 90
+    assert [f["properties"] for f in features] == json.loads(nk("export", "-f", "json").out)
+
+
+# TimelineJS
+
+
+def test_timelinejs_dates_to_the_precision_known(nk):
+    slides = {s["unique_id"]: s for s in json.loads(nk("export", "-f", "timelinejs").out)["events"]}
+    assert slides["tomsk-walkout"]["start_date"] == {"year": 2016, "month": 8, "day": 21}
+    assert slides["tomsk-walkout"]["end_date"] == {"year": 2016, "month": 8, "day": 31}
+    assert slides["yanji-strike"]["start_date"] == {"year": 2024, "month": 1}
+    assert "end_date" not in slides["yanji-strike"] and "end_date" not in slides["open-ended-arrest"]
+    assert slides["open-ended-arrest"]["start_date"] == {"year": 2024, "month": 3, "day": 11}
+    assert slides["yanji-strike"]["display_date"] == "c. Jan 2024"
+    assert [s["group"] for s in slides.values()] == ["defection", "defection", "protest", "arrest"]
+
+
+class TagCollector(HTMLParser):
+    """Collects the tags and attributes of an HTML fragment."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_timelinejs_text_is_escaped_html(hostile):
+    slides = json.loads(hostile("export", "-f", "timelinejs", "--source", "evil-press").out)["events"]
+    assert [s["text"]["headline"] for s in slides] == [html.escape(t) for t in HOSTILE_TITLES.values()]
+    parser = TagCollector()
+    for slide in slides:
+        parser.feed(slide["text"]["headline"] + slide["text"]["text"])
+    assert {tag for tag, _ in parser.tags} == {"p", "ul", "li", "a"}
+    assert {attrs["href"] for tag, attrs in parser.tags if tag == "a"} == {HOSTILE_URL}
+
+
+# Markdown
+
+
+def test_markdown_dated_list_with_footnotes_exactly(nk):
+    assert nk("export", "-f", "markdown", "--country", "russia").out == (
+        "# Events\n\n"
+        "- **late Aug 2016** — Acme crew walks out in Tomsk (Tomsk, Russia; 6–10 people)[^1]\n\n"
+        "  A fictional crew left its site.\n\n"
+        "- **by 11 Mar 2024** — A helper is held (Russia)[^2]\n\n"
+        "  A fictional arrest, known only to have happened by the report date.\n\n"
+        "[^1]: Alpha News, “A fictional report for tests”, 2016-10-18, <https://example.org/alpha>\n"
+        "[^2]: Beta Blog, “A second fictional report”, 2024-03\n")
+
+
+def unescaped_markup(text: str) -> list[str]:
+    """Characters Markdown would read as markup that are not backslash-escaped."""
+    return [c for i, c in enumerate(text) if c in "<>|[]*_`~&!" and (i == 0 or text[i - 1] != "\\")]
+
+
+def test_markdown_escapes_markup_pipes_and_html(hostile):
+    out = hostile("export", "-f", "markdown", "--source", "evil-press").out
+    assert "— \\[bold\\]x\\[/\\] (Russia)[^1]" in out
+    assert "— \\<script\\>alert(1)\\</script\\> (Russia)" in out
+    assert "\\<\\!-- a \\| b \\& c, d; e\\\\f # \\[link\\](http://evil) \\*star\\*" in out
+    # Take away the markup the export itself writes; what is left is data, and none of it may read as markup.
+    data = re.sub(r"^- \*\*(.*?)\*\* — (.*?)(\[\^\d+\])+$", r"\1 \2", out, flags=re.MULTILINE)
+    data = re.sub(r"^\[\^\d+\]: ", "", data.removeprefix("# Events"), flags=re.MULTILINE)
+    assert unescaped_markup(data) == []
+
+
+# HTML
+
+
+def test_html_data_cannot_close_its_script_block(hostile):
+    page = hostile("export", "-f", "html").out
+    assert page.count("<script") == 3 and page.count("</script>") == 3
+    events = html_events(page)
+    assert [e["title"] for e in events][1:7] == list(HOSTILE_TITLES.values())
+    assert events == json.loads(hostile("export", "-f", "json").out)
+    block = page.split('id="nk-events">')[1].split("</script>")[0]
+    assert not set("<>&") & set(block) and "\\u003c/script\\u003e" in block
+
+
+def test_html_is_self_contained_and_locked_down(nk):
+    page = nk("export", "-f", "html").out
+    head = page.split("<body>")[0]
+    policy = head.split('http-equiv="Content-Security-Policy" content="')[1].split('"')[0]
+    assert policy.startswith("default-src 'none'; style-src 'sha256-") and "unsafe" not in policy
+    template = page.split('id="nk-events">')[0] + page.split('id="nk-meta">')[1]
+    for reference in ("src=", "<link", "@import", "url(", "http://", "https://", "innerHTML", "eval("):
+        assert reference not in template, reference
+
+
+# The -o file
+
+
+def test_output_file_takes_its_format_from_the_extension(nk, out):
+    for suffix, name in EXTENSIONS:
+        target = out / f"out{suffix}"
+        result = nk("export", "-o", str(target))
+        assert (result.code, result.out) == (0, "")
+        assert result.err == f"nkwatch: wrote 4 events as {name} to {target}\n"
+        assert PARSERS[name](target.read_text(encoding="utf-8")) == MINI_TITLES
+        assert format_from_extension(target) == name
+
+
+def test_output_refuses_to_replace_a_file_without_force(nk, out):
+    target = out / "ru.csv"
+    target.write_text("keep me\n")
+    result = nk("export", "-o", str(target))
+    assert (result.code, result.out, result.err) == (2, "", f"nkwatch: {target} exists; add --force to replace it\n")
+    assert target.read_text() == "keep me\n"
+    assert nk("export", "-o", str(target), "--force").code == 0
+    assert csv_ids(target.read_text()) == ["kim-defects", "tomsk-walkout", "yanji-strike", "open-ended-arrest"]
+    assert os.listdir(out) == ["ru.csv"]
+
+
+def csv_ids(text: str) -> list[str]:
+    return [row["id"] for row in csv.DictReader(io.StringIO(text, newline=""))]
+
+
+def test_an_interrupted_export_leaves_the_old_file_and_no_temporary_file(nk, out, monkeypatch):
+    import nkwatch.export as export
+
+    def interrupted(dataset, events, stream, **options):
+        stream.write("half a file")
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(export.WRITERS, "csv", interrupted)
+    target = out / "ru.csv"
+    target.write_text("old\n")
+    assert nk("export", "-o", str(target), "--force").code == 130
+    assert target.read_text() == "old\n"
+    assert os.listdir(out) == ["ru.csv"]
+
+
+def test_the_file_is_synced_to_disk_before_it_gets_its_name(out, monkeypatch):
+    import nkwatch.export.files as files
+
+    calls = []
+    real_fsync, real_link = os.fsync, os.link
+    monkeypatch.setattr(files.os, "fsync", lambda fd: (calls.append(("fsync", os.readlink(f"/proc/self/fd/{fd}"))),
+                                                         real_fsync(fd)))
+    monkeypatch.setattr(files.os, "link", lambda src, dst: (calls.append(("link", str(src))), real_link(src, dst)))
+    with atomic_text_file(out / "ru.csv") as stream:
+        stream.write("x\n")
+    temp = calls[0][1]
+    assert calls == [("fsync", temp), ("link", temp), ("fsync", str(out))]
+    assert temp.startswith(str(out / ".ru.csv."))
+
+
+def test_a_file_that_appears_while_exporting_is_not_replaced_without_force(out):
+    target = out / "ru.csv"
+    with pytest.raises(UsageError, match="exists; add --force to replace it"), atomic_text_file(target) as stream:
+        stream.write("mine\n")
+        target.write_text("someone else's\n")
+    assert target.read_text() == "someone else's\n"
+    assert os.listdir(out) == ["ru.csv"]
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("notes.txt", "cannot tell the format from '{target}'; give --format"),
+    ("missing/ru.csv", "cannot write {target}: the folder {parent} does not exist"),
+])
+def test_output_path_problems_are_usage_errors(nk, out, name, message):
+    target = out / name
+    result = nk("export", "-o", str(target))
+    assert result.code == 2
+    assert result.err.startswith("nkwatch: " + message.format(target=target, parent=target.parent))
+    assert os.listdir(out) == []
+
+
+def test_format_option_wins_over_the_extension(nk, out):
+    target = out / "events.txt"
+    assert nk("export", "-f", "ndjson", "-o", str(target)).code == 0
+    assert len(target.read_text().splitlines()) == 4
