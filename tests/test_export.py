@@ -90,7 +90,7 @@ def test_csv_columns_and_one_row_exactly(nk):
     assert rows == [list(EVENT_COLUMNS), [
         "tomsk-walkout", "Acme crew walks out in Tomsk", "2016-08-21/2016-08-31", "2016-08-21", "2016-08-31",
         "Late August.", "RU", "Tomsk", "Acme Works", "defection", "6", "10", "A fictional crew left its site.",
-        "anonymous", "a source", "Alpha News", "Alpha News, A fictional report for tests, 2016-10-18, https://example.org/alpha",
+        "Alpha News, A fictional report for tests, 2016-10-18, https://example.org/alpha", "anonymous", "a source", "Alpha News",
         "yanji-strike", "people: alpha-news says six to ten → Kept the range."]]
 
 

@@ -15,9 +15,9 @@ from nkwatch.models import Dataset, Event, Figure
 from nkwatch.serialize import event_dict, figure_dict
 
 EVENT_COLUMNS = ("id", "title", "date", "start", "end", "date_note", "countries", "places", "actors", "themes",
-                 "people_min", "people_max", "summary", "basis", "asserted_by", "outlets", "sources", "related",
+                 "people_min", "people_max", "summary", "sources", "basis", "asserted_by", "outlets", "related",
                  "discrepancies")
-"""The columns of an events CSV, in order."""
+"""The columns of an events CSV, in order: the first fourteen as issue 5 fixed them, then who asserts the event."""
 
 FIGURE_COLUMNS = ("id", "measure", "value_min", "value_max", "qualifier", "unit", "as_of", "as_of_start",
                   "as_of_end", "countries", "event", "note", "basis", "asserted_by", "outlets", "sources",
@@ -71,8 +71,8 @@ def event_row(data: dict) -> list[object]:
     return [data["id"], data["title"], data["date"], _blank(data["start"]), _blank(data["end"]),
             _blank(data["date_note"]), joined(data["countries"]), joined(p["name"] for p in data["places"]),
             joined(a["name"] for a in data["actors"]), joined(data["themes"]), _blank(people.get("min")),
-            _blank(people.get("max")), data["summary"], *attestation_cells(data["attestation"]),
-            sources_cell(data["sources"]), joined(data["related"]), discrepancies_cell(data["discrepancies"])]
+            _blank(people.get("max")), data["summary"], sources_cell(data["sources"]),
+            *attestation_cells(data["attestation"]), joined(data["related"]), discrepancies_cell(data["discrepancies"])]
 
 
 def figure_row(data: dict) -> list[object]:
