@@ -90,8 +90,8 @@ def test_csv_columns_and_one_row_exactly(nk):
     assert rows == [list(EVENT_COLUMNS), [
         "tomsk-walkout", "Acme crew walks out in Tomsk", "2016-08-21/2016-08-31", "2016-08-21", "2016-08-31",
         "Late August.", "RU", "Tomsk", "Acme Works", "defection", "6", "10", "A fictional crew left its site.",
-        "Alpha News, A fictional report for tests, 2016-10-18, https://example.org/alpha", "anonymous", "a source", "Alpha News",
-        "yanji-strike", "people: alpha-news says six to ten → Kept the range."]]
+        "Alpha News, A fictional report for tests, 2016-10-18, https://example.org/alpha",
+        "anonymous", "a source", "Alpha News", "yanji-strike", "people: alpha-news says six to ten → Kept the range."]]
 
 
 def test_csv_open_date_and_missing_values_are_empty_cells(nk):
