@@ -31,9 +31,11 @@ from nkwatch.loader import (
 )
 from nkwatch.models import Dataset, Event
 
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 PARALLEL_FROM = 2000  # files to read before it pays to start worker processes
 PROGRESS_FROM = 3000  # files to read before a progress bar is worth showing
+
+THREADED_STAT_FROM = 20000  # files in one folder from which two threads stat them faster than one
 
 BULK_FROM = 1000  # changed files from which dropping and rebuilding the secondary indexes is faster
 _SECONDARY = {
@@ -76,11 +78,8 @@ def scan(root: Path) -> dict[str, tuple[str, int, int]]:
     """Every data file with its folder, size and modification time (themes.yaml and each kind's *.yaml)."""
     found = {}
     themes = root / "themes.yaml"
-    if themes.exists():
-        stat = themes.stat()
-        found[str(themes)] = ("themes", stat.st_size, stat.st_mtime_ns)
-    else:
-        found[str(themes)] = ("themes", -1, -1)
+    stat = _stat_or_none(themes)
+    found[str(themes)] = ("themes", stat.st_size, stat.st_mtime_ns) if stat else ("themes", -1, -1)
     for folder in RECORD_FOLDERS:
         directory = root / folder
         if not directory.is_dir():
@@ -88,9 +87,82 @@ def scan(root: Path) -> dict[str, tuple[str, int, int]]:
         with os.scandir(directory) as entries:
             for entry in entries:
                 if entry.name.endswith((".yaml", ".yml")):
-                    stat = entry.stat()
+                    try:
+                        stat = entry.stat()
+                    except FileNotFoundError:
+                        continue  # removed since the folder was listed
                     found[entry.path] = (folder, stat.st_size, stat.st_mtime_ns)
     return found
+
+
+def _stat_or_none(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        return None
+
+
+def fingerprint(root: Path) -> str | None:
+    """A summary of the data files that changes whenever one is added, removed, renamed, resized or touched.
+
+    Each record folder contributes its own modification time (which a rename, addition or removal changes), its
+    count of files and the sums of their sizes and modification times; ``None`` when a file vanished mid-way.
+    This is the check every command makes, so it stats each file once and builds nothing per file.
+    """
+    stat = _stat_or_none(root / "themes.yaml")
+    parts = [f"themes:{stat.st_size}:{stat.st_mtime_ns}" if stat else "themes:-"]
+    for folder in RECORD_FOLDERS:
+        try:
+            handle = os.open(root / folder, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            parts.append(f"{folder}:-")
+            continue
+        try:
+            names = [name for name in os.listdir(handle) if name.endswith((".yaml", ".yml"))]
+            sums = _stat_sums_in_threads(handle, names)
+            folder_mtime = os.fstat(handle).st_mtime_ns
+        except FileNotFoundError:
+            return None
+        finally:
+            os.close(handle)
+        parts.append(f"{folder}:{folder_mtime}:{len(names)}:{sums[0]}:{sums[1]}")
+    return "|".join(parts)
+
+
+def _stat_sums(folder: int, names: list[str]) -> tuple[int, int]:
+    """The sums of the files' sizes and modification times, each file stat'ed relative to the open folder."""
+    size = mtime = 0
+    for name in names:
+        stat = os.stat(name, dir_fd=folder)
+        size += stat.st_size
+        mtime += stat.st_mtime_ns
+    return size, mtime
+
+
+def _stat_sums_in_threads(folder: int, names: list[str]) -> tuple[int, int]:
+    """As _stat_sums; a large folder is split in two halves stat'ed at once (stat releases the GIL)."""
+    if len(names) < THREADED_STAT_FROM:
+        return _stat_sums(folder, names)
+    import threading
+
+    half = len(names) // 2
+    results: list[tuple[int, int] | BaseException] = []
+
+    def run() -> None:
+        try:
+            results.append(_stat_sums(folder, names[:half]))
+        except BaseException as error:  # re-raised in the calling thread below
+            results.append(error)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    try:
+        mine = _stat_sums(folder, names[half:])
+    finally:
+        worker.join()
+    if isinstance(results[0], BaseException):
+        raise results[0]
+    return mine[0] + results[0][0], mine[1] + results[0][1]
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -214,18 +286,12 @@ def _forget(connection: sqlite3.Connection, paths: list[str]) -> None:
             connection.execute(f"DELETE FROM {table} WHERE path = ?", (path,))
 
 
-def fingerprint(current: dict[str, tuple[str, int, int]]) -> str:
-    """A summary of a scan that changes whenever a file is added, removed, resized or touched."""
-    sizes = sum(size for _, size, _ in current.values())
-    times = sum(mtime for _, _, mtime in current.values())
-    return f"{len(current)}:{sizes}:{times}"
-
-
 def _update(connection: sqlite3.Connection, root: Path) -> None:
     """Bring the index up to date with the files on disk, reading only what changed."""
-    current = scan(root)
-    if _meta(connection, "fingerprint") == fingerprint(current):
+    summary = fingerprint(root)  # taken before the scan: a file changed meanwhile makes the next check differ
+    if summary is not None and _meta(connection, "fingerprint") == summary:
         return
+    current = scan(root)
     connection.execute("BEGIN IMMEDIATE")
     try:
         changed, removed = _stale(connection, current)  # another process may have done the work meanwhile
@@ -242,7 +308,7 @@ def _update(connection: sqlite3.Connection, root: Path) -> None:
                 connection.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {columns}")
         problems = [[p.path, p.line, p.column, p.record, p.field, p.message] for p in _problems(connection)]
         connection.execute("INSERT OR REPLACE INTO meta VALUES ('problems', ?)", (json.dumps(problems),))
-        connection.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint(current),))
+        connection.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (summary or "",))
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")

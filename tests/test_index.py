@@ -39,6 +39,26 @@ def test_a_changed_file_is_read_again(capsys, mini):
     assert out["title"] == "Kim Test-ho defects again"
 
 
+def test_a_renamed_file_with_the_same_size_and_time_is_noticed(capsys, mini):
+    open_indexed(mini)
+    events = mini / "events"
+    os.rename(events / "kim-defects.yaml", events / "kim-defects-renamed.yaml")  # keeps size and mtime
+    result = run(capsys, "--data", str(mini), "timeline")
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (f"{events}/kim-defects-renamed.yaml:1:1: kim-defects id: id 'kim-defects' "
+                                          "must match the file name 'kim-defects-renamed'")
+
+
+def test_an_edit_that_keeps_the_size_is_noticed(capsys, mini):
+    open_indexed(mini)
+    path = mini / "events" / "kim-defects.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("Kim Test-ho defects", "Kim Test-ho DEFECTS"))
+    assert len(path.read_text()) == len(text)
+    assert json.loads(run(capsys, "--data", str(mini), "show", "kim-defects", "--json").out)["title"] == (
+        "Kim Test-ho DEFECTS")
+
+
 def test_a_removed_file_leaves_dangling_references(mini):
     open_indexed(mini)
     (mini / "events" / "yanji-strike.yaml").unlink()

@@ -89,7 +89,9 @@ def _write_rows(header: Iterable[str], rows: Iterable[list[object]], stream: Tex
     writer.writerow(header)
     count = 0
     for row in rows:
-        writer.writerow(row if raw else [neutralise(cell) for cell in row])
+        if not raw:  # inline rather than neutralise() per cell: this loop runs for every cell of every row
+            row = ["'" + cell if cell.__class__ is str and cell.startswith(FORMULA_STARTS) else cell for cell in row]
+        writer.writerow(row)
         count += 1
     return count
 
