@@ -31,7 +31,7 @@ from nkwatch.loader import (
 )
 from nkwatch.models import Dataset, Event
 
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 PARALLEL_FROM = 2000  # files to read before it pays to start worker processes
 PROGRESS_FROM = 3000  # files to read before a progress bar is worth showing
 
@@ -295,7 +295,9 @@ def _update(connection: sqlite3.Connection, root: Path) -> None:
     connection.execute("BEGIN IMMEDIATE")
     try:
         changed, removed = _stale(connection, current)  # another process may have done the work meanwhile
-        _forget(connection, changed + removed)
+        touched = changed + removed
+        ids_before = _ids_in(connection, touched)
+        _forget(connection, touched)
         items = [(current[p][0], p) for p in changed]
         bulk = len(items) >= BULK_FROM
         if bulk:
@@ -306,34 +308,73 @@ def _update(connection: sqlite3.Connection, root: Path) -> None:
         if bulk:
             for name, columns in _SECONDARY.items():
                 connection.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {columns}")
-        problems = [[p.path, p.line, p.column, p.record, p.field, p.message] for p in _problems(connection)]
-        connection.execute("INSERT OR REPLACE INTO meta VALUES ('problems', ?)", (json.dumps(problems),))
-        connection.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (summary or "",))
+        dangling = _dangling_after(connection, touched, ids_before ^ _ids_in(connection, touched))
+        problems = [[p.path, p.line, p.column, p.record, p.field, p.message] for p in _problems(connection, dangling)]
+        connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
+            ("problems", json.dumps(problems)), ("dangling", json.dumps(dangling)), ("fingerprint", summary or "")])
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
         raise
 
 
-def _problems(connection: sqlite3.Connection) -> list[Problem]:
-    """Every file's own problems and every dangling reference, in file order."""
+_DANGLING = ("SELECT r.path, r.rowid, r.kind, r.target, r.field, r.line, r.col FROM refs r "
+             "WHERE NOT EXISTS (SELECT 1 FROM ids i WHERE i.kind = r.kind AND i.id = r.target)")
+_TARGETS_FOR_PARTIAL = 50  # ids appearing or vanishing beyond which checking every reference again is as quick
+
+
+def _ids_in(connection: sqlite3.Connection, paths: list[str]) -> set[tuple[str, str]]:
+    """The (kind, id) pairs that the files at paths define."""
+    found = set()
+    for start in range(0, len(paths), 500):
+        chunk = paths[start:start + 500]
+        found.update(connection.execute(
+            f"SELECT kind, id FROM ids WHERE path IN ({', '.join('?' * len(chunk))})", chunk).fetchall())
+    return found
+
+
+def _dangling_after(connection: sqlite3.Connection, touched: list[str], appeared_or_vanished: set) -> list[list]:
+    """Every reference to a missing record, as [path, rowid, kind, target, field, line, column], in file order.
+
+    After a small change only the touched files' references and those naming an id that appeared or vanished can
+    have changed, so the previous list is kept for the rest; otherwise every reference is checked again.
+    """
+    previous = _meta(connection, "dangling")
+    if previous is None or len(touched) >= BULK_FROM or len(appeared_or_vanished) > _TARGETS_FOR_PARTIAL:
+        return sorted(list(row) for row in connection.execute(_DANGLING))
+    touched_paths = set(touched)
+    rows = {(r[0], r[1]): r for r in json.loads(previous)
+            if r[0] not in touched_paths and (r[2], r[3]) not in appeared_or_vanished}
+    for start in range(0, len(touched), 500):
+        chunk = touched[start:start + 500]
+        rows.update(((r[0], r[1]), list(r)) for r in connection.execute(
+            f"{_DANGLING} AND r.path IN ({', '.join('?' * len(chunk))})", chunk))
+    for kind, target in appeared_or_vanished:
+        rows.update(((r[0], r[1]), list(r)) for r in connection.execute(
+            f"{_DANGLING} AND r.kind = ? AND r.target = ?", (kind, target)))
+    return sorted(rows.values())
+
+
+def _problems(connection: sqlite3.Connection, dangling: list[list]) -> list[Problem]:
+    """Every file's own problems, then every dangling reference, in file order."""
     found = []
     order = " ".join(f"WHEN '{folder}' THEN {rank}" for rank, folder in enumerate(("themes", *RECORD_FOLDERS)))
     for path, problems in connection.execute("SELECT path, problems FROM files WHERE problems IS NOT NULL "
                                              f"ORDER BY CASE folder {order} END, path"):
         found += [Problem(path, *p) for p in json.loads(problems)]
-    dangling = connection.execute(
-        "SELECT r.path, r.kind, r.target, r.field, r.line, r.col, f.record FROM refs r JOIN files f ON f.path = r.path "
-        "WHERE NOT EXISTS (SELECT 1 FROM ids i WHERE i.kind = r.kind AND i.id = r.target) ORDER BY r.path, r.rowid"
-    ).fetchall()
+    if not dangling:
+        return found
     from nkwatch.references import KIND_OF_FOLDER, Reference
 
     broken: dict[str, set[str]] = {kind: set() for kind in KIND_OF_FOLDER.values()}
     for path, folder in connection.execute("SELECT path, folder FROM files WHERE value IS NULL AND folder != 'themes'"):
         broken[KIND_OF_FOLDER[folder]].add(Path(path).stem)
-    for path, kind, target, name, line, column, record in dangling:
-        known = [i for (i,) in connection.execute("SELECT id FROM ids WHERE kind = ?", (kind,))]
-        message = missing_message(Reference(kind, target, ()), known, broken[kind])
+    known: dict[str, list[str]] = {}
+    for path, _, kind, target, name, line, column in dangling:
+        if kind not in known:
+            known[kind] = [i for (i,) in connection.execute("SELECT id FROM ids WHERE kind = ?", (kind,))]
+        record = connection.execute("SELECT record FROM files WHERE path = ?", (path,)).fetchone()[0]
+        message = missing_message(Reference(kind, target, ()), known[kind], broken[kind])
         found.append(Problem(path, line, column, record, name, message))
     return found
 

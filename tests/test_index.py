@@ -70,6 +70,43 @@ def test_a_removed_file_leaves_dangling_references(mini):
                         "'yanji-strike'"]
 
 
+def _problems_through_the_index(root) -> list[str]:
+    try:
+        open_indexed(root)
+    except DataError as error:
+        return [str(p) for p in error.problems]
+    return []
+
+
+def _problems_from_yaml(root) -> list[str]:
+    try:
+        load_dataset(root)
+    except DataError as error:
+        return [str(p) for p in error.problems]
+    return []
+
+
+def test_problems_stay_right_through_a_series_of_small_changes(mini):
+    """After each change the index reports what a full read of the YAML reports, no more and no fewer."""
+    actor, event = mini / "actors" / "acme-works.yaml", mini / "events" / "tomsk-walkout.yaml"
+    actor_text, event_text = actor.read_text(), event.read_text()
+    changes = [
+        lambda: actor.unlink(),                                           # a referenced record vanishes
+        lambda: event.write_text(event_text.replace("yanji-strike", "yanji-strikes")),  # a new dangling reference
+        lambda: actor.write_text(actor_text),                             # the record comes back
+        lambda: actor.write_text(actor_text.replace("name:", "nme:")),    # its file breaks
+        lambda: event.write_text(event_text),                             # the other reference is fixed
+        lambda: actor.write_text(actor_text),                             # and the file is repaired
+    ]
+    seen = [_problems_through_the_index(mini)]
+    for change in changes:
+        change()
+        seen.append(_problems_through_the_index(mini))
+        assert seen[-1] == _problems_from_yaml(mini)
+    assert seen[0] == seen[-1] == []
+    assert all(seen[1:-1]), "every intermediate state has problems"
+
+
 def test_a_broken_file_fails_every_time_not_only_the_first(mini):
     (mini / "events" / "kim-defects.yaml").write_text("id: [\n")
     for _ in range(2):
