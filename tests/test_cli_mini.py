@@ -22,7 +22,7 @@ def ids(result) -> list[str]:
 def test_validate_prints_counts(nk, mini):
     result = nk("validate")
     assert result.code == 0
-    assert result.out == f"valid: 4 events, 1 figures, 2 sources, 2 actors, 2 places, 3 themes ({mini})\n"
+    assert result.out == f"valid: 4 events, 1 figure, 2 sources, 2 actors, 2 places, 3 themes ({mini})\n"
 
 
 def test_validate_broken_exits_1_with_one_line_per_problem(nk, mini):

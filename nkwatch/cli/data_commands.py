@@ -28,5 +28,5 @@ def validate(
     from nkwatch.index import open_dataset
 
     dataset = open_dataset(path or State.data)
-    counts = ", ".join(f"{n} {kind}" for kind, n in dataset.counts().items())
+    counts = ", ".join(f"{n} {kind if n != 1 else kind[:-1]}" for kind, n in dataset.counts().items())
     typer.echo(f"valid: {counts} ({dataset.root})")
