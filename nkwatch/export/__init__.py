@@ -1,24 +1,20 @@
 """Exports: one module per format, one writer each, and the registry that maps a format's name to its writer.
 
-Every writer has the signature ``write_X(dataset, events, stream) -> int``: it iterates the events once, writes to
-the text stream as it goes (never building the whole output in memory) and returns how many records it wrote.
+Writers are named as ``module:function`` and imported only when their format is asked for, so that an export
+loads one writer and not all eight. Every writer has the signature ``write_X(dataset, events, stream) -> int``: it
+iterates the events once, writes to the text stream as it goes (never building the whole output in memory) and
+returns how many records it wrote.
 ``--figures`` uses the writers in ``FIGURE_WRITERS``, which take figures instead of events.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from importlib import import_module
 from pathlib import PurePath
 from typing import TextIO
 
 from nkwatch.errors import UsageError
-from nkwatch.export.csv import write_csv, write_figures_csv
-from nkwatch.export.geojson import write_geojson
-from nkwatch.export.html import write_html
-from nkwatch.export.ics import write_ics
-from nkwatch.export.json import write_figures_json, write_figures_ndjson, write_json, write_ndjson
-from nkwatch.export.markdown import write_markdown
-from nkwatch.export.timelinejs import write_timelinejs
 from nkwatch.models import Dataset, Event, Figure
 
 Writer = Callable[[Dataset, Iterable[Event], TextIO], int]
@@ -27,22 +23,22 @@ FigureWriter = Callable[[Dataset, Iterable[Figure], TextIO], int]
 FORMATS = ("csv", "json", "ndjson", "markdown", "ics", "geojson", "timelinejs", "html")
 """Every export format, in the order help lists them."""
 
-WRITERS: dict[str, Writer] = {
-    "csv": write_csv,
-    "json": write_json,
-    "ndjson": write_ndjson,
-    "markdown": write_markdown,
-    "ics": write_ics,
-    "geojson": write_geojson,
-    "timelinejs": write_timelinejs,
-    "html": write_html,
+WRITERS: dict[str, str | Writer] = {
+    "csv": "csv:write_csv",
+    "json": "json:write_json",
+    "ndjson": "json:write_ndjson",
+    "markdown": "markdown:write_markdown",
+    "ics": "ics:write_ics",
+    "geojson": "geojson:write_geojson",
+    "timelinejs": "timelinejs:write_timelinejs",
+    "html": "html:write_html",
 }
 """The writer of each format."""
 
-FIGURE_WRITERS: dict[str, FigureWriter] = {
-    "csv": write_figures_csv,
-    "json": write_figures_json,
-    "ndjson": write_figures_ndjson,
+FIGURE_WRITERS: dict[str, str | FigureWriter] = {
+    "csv": "csv:write_figures_csv",
+    "json": "json:write_figures_json",
+    "ndjson": "json:write_figures_ndjson",
 }
 """The formats that can hold figures (``--figures``), and their writers."""
 
@@ -78,7 +74,7 @@ def format_from_extension(path: str | PurePath) -> str:
 def writer_for(name: str) -> Writer:
     """The writer of a format, or a UsageError naming the formats there are."""
     try:
-        return WRITERS[name]
+        return _loaded(WRITERS[name])
     except KeyError:
         raise UsageError(f"unknown format {name!r}; formats: {', '.join(FORMATS)}") from None
 
@@ -86,6 +82,14 @@ def writer_for(name: str) -> Writer:
 def figure_writer_for(name: str) -> FigureWriter:
     """The figures writer of a format, or a UsageError naming the formats that can hold figures."""
     try:
-        return FIGURE_WRITERS[name]
+        return _loaded(FIGURE_WRITERS[name])
     except KeyError:
         raise UsageError(f"--figures works with {', '.join(FIGURE_WRITERS)}, not {name}") from None
+
+
+def _loaded(writer: str | Callable) -> Callable:
+    """The writer a ``module:function`` name points to, imported now; a function as it is."""
+    if callable(writer):
+        return writer
+    module, function = writer.split(":")
+    return getattr(import_module(f"nkwatch.export.{module}"), function)

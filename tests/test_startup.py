@@ -1,0 +1,50 @@
+"""Start-up stays lazy: a command imports only what it uses (timings belong in bench/, not here)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import MINI
+
+# Runs `python -m nkwatch` and writes sys.modules on exit (-X importtime misses importlib.import_module).
+RUN_AND_LIST_MODULES = """
+import atexit, os, runpy, sys
+atexit.register(lambda: open(os.environ["MODULES_FILE"], "w").write("\\n".join(sys.modules)))
+sys.argv = ["nkwatch", *sys.argv[1:]]
+runpy.run_module("nkwatch", run_name="__main__", alter_sys=True)
+"""
+
+
+def imported_modules(*args: str, cache) -> set[str]:
+    """The modules a whole `python -m nkwatch --data MINI ARGS` process has imported when it exits."""
+    listing = cache / "modules.txt"
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache), "NO_COLOR": "1", "MODULES_FILE": str(listing)}
+    result = subprocess.run([sys.executable, "-c", RUN_AND_LIST_MODULES, "--data", str(MINI), *args],
+                            capture_output=True, text=True, env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    return set(listing.read_text().split("\n"))
+
+
+HEAVY = {"yaml", "rapidfuzz", "dateutil", "nkwatch.export.html", "nkwatch.export.csv", "nkwatch.schemacheck",
+         "nkwatch.lookup"}
+
+
+@pytest.mark.parametrize(("args", "allowed"), [
+    (["timeline"], set()),
+    (["show", "tomsk-walkout"], {"nkwatch.lookup"}),
+    (["list", "--country", "RU"], set()),
+    (["export", "--format", "csv"], {"nkwatch.export.csv"}),
+    (["--help"], set()),
+])
+def test_a_command_on_an_indexed_dataset_imports_only_what_it_uses(tmp_path, args, allowed):
+    imported_modules("validate", cache=tmp_path)  # builds the index, which does read YAML
+    assert imported_modules(*args, cache=tmp_path) & HEAVY == allowed
+
+
+def test_a_misspelt_name_loads_the_fuzzy_matcher(tmp_path):
+    imported_modules("validate", cache=tmp_path)
+    assert "rapidfuzz" in imported_modules("show", "tomsk walkot", cache=tmp_path)
