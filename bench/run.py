@@ -105,10 +105,13 @@ def synthetic(table: Table, env: dict, size: int, runs: int) -> None:
                                                                         "russia"]):
         seconds, memory = median_run([*NKWATCH, *args], data_env, runs)
         table.add(f"nkwatch {' '.join(args)} ({size:,})", seconds, memory, jq)
-    changed = root / "events" / "event-000000.yaml"
-    changed.write_text(changed.read_text().replace("title: ", "title: Changed "))
-    seconds, memory = timed([*NKWATCH, "timeline", "--country", "russia", "--limit", "50"], data_env)
-    table.add(f"query after one file changed ({size:,})", seconds, memory)
+    samples = []
+    for number in range(3):  # a different file each time, so that each query has one changed file to read
+        changed = root / "events" / f"event-{number:06d}.yaml"
+        changed.write_text(changed.read_text().replace("title: ", "title: Changed ", 1))
+        samples.append(timed([*NKWATCH, "timeline", "--country", "russia", "--limit", "50"], data_env))
+    seconds, memory = sorted(samples)[1]
+    table.add(f"query after one file changed ({size:,}), median of 3", seconds, memory)
 
 
 def compile_package() -> None:

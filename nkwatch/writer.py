@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -18,7 +19,8 @@ from pathlib import Path
 
 from nkwatch.errors import DataError, NkwatchError, Problem, UsageError
 
-SCHEMA_LINE = "# yaml-language-server: $schema=../../nkwatch/schema/{name}"
+SCHEMA_LINE = "# yaml-language-server: $schema={reference}"
+RELATIVE_SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(?:\.\./)+nkwatch/schema/([a-z]+\.schema\.json)$")
 DATE_FIELDS = {"published", "date", "as_of"}
 SINGULAR = {"sources": "source", "actors": "actor", "places": "place", "events": "event", "figures": "figure"}
 # Filesystems without hard links answer os.link with one of these; we then reserve the name with O_EXCL instead.
@@ -82,7 +84,15 @@ def _ordered(value: object, properties: dict | None) -> object:
     return result
 
 
-def dump_record(folder: str, value: dict) -> str:
+def schema_reference(root: Path | None, name: str) -> str:
+    """How a file in the dataset at root names its schema so that an editor finds it: a path relative to the file
+    inside nkwatch's own checkout (``data/`` beside ``nkwatch/``), elsewhere the installed schema's file URI."""
+    if root is not None and (root.absolute().parent / "nkwatch" / "schema" / name).is_file():
+        return f"../../nkwatch/schema/{name}"
+    return (Path(__file__).parent / "schema" / name).as_uri()
+
+
+def dump_record(folder: str, value: dict, root: Path | None = None) -> str:
     """A record as YAML text in the dataset's format: the schema line first, fields in schema order, dates quoted."""
     import yaml
 
@@ -92,7 +102,7 @@ def dump_record(folder: str, value: dict) -> str:
     schema_name = SCHEMAS[folder]
     body = yaml.dump(_ordered(value, load_schema(schema_name).get("properties")), Dumper=_dumper(),
                      sort_keys=False, allow_unicode=True, default_flow_style=None, width=110)
-    return SCHEMA_LINE.format(name=schema_name) + "\n" + body
+    return SCHEMA_LINE.format(reference=schema_reference(root, schema_name)) + "\n" + body
 
 
 def declared_id(text: str) -> str | None:
@@ -211,7 +221,7 @@ def write_record(root: Path, folder: str, value: dict) -> Path:
     """Write a checked record into the dataset atomically, never replacing a file; return its path."""
     record_id = value["id"]
     refuse_taken_id(root, folder, record_id)
-    text = dump_record(folder, value)
+    text = dump_record(folder, value, root)
     directory = _writable_folder(root, folder)
     target = target_path(root, folder, record_id)
     with temporary_file(directory, target.name, text) as temp:
@@ -305,11 +315,22 @@ def _copy_dataset(source: Path, destination: Path) -> None:
     from nkwatch.loader import RECORD_FOLDERS
 
     destination.mkdir()
-    for name in ("themes.yaml", "README.md"):
-        if (source / name).is_file():
-            shutil.copyfile(source / name, destination / name)
+    if (source / "README.md").is_file():
+        shutil.copyfile(source / "README.md", destination / "README.md")
+    if (source / "themes.yaml").is_file():
+        _copy_with_schema_uri(source / "themes.yaml", destination / "themes.yaml")
     for folder in RECORD_FOLDERS:
         (destination / folder).mkdir()
         if (source / folder).is_dir():
             for path in sorted((source / folder).glob("*.yaml")):
-                shutil.copyfile(path, destination / folder / path.name)
+                _copy_with_schema_uri(path, destination / folder / path.name)
+
+
+def _copy_with_schema_uri(source: Path, destination: Path) -> None:
+    """Copy a data file, pointing its schema line at the installed schema (the relative path would not resolve)."""
+    text = source.read_bytes().decode("utf-8")
+    first, newline, rest = text.partition("\n")
+    match = RELATIVE_SCHEMA_LINE.match(first)
+    if match:
+        text = SCHEMA_LINE.format(reference=schema_reference(None, match.group(1))) + newline + rest
+    destination.write_bytes(text.encode("utf-8"))

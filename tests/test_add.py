@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import nkwatch
 from clirun import run
 from nkwatch.loader import bundled_data_path, load_dataset
 
@@ -28,8 +29,9 @@ sources:
 attestation: {basis: outlet, asserted_by: Alpha News}
 """
 
-WRITTEN_EVENT = """\
-# yaml-language-server: $schema=../../nkwatch/schema/event.schema.json
+INSTALLED_SCHEMAS = Path(nkwatch.__file__).parent / "schema"
+# A dataset outside nkwatch's checkout names the installed schema by its file URI, which an editor can open.
+WRITTEN_EVENT = f"# yaml-language-server: $schema={(INSTALLED_SCHEMAS / 'event.schema.json').as_uri()}\n" + """\
 id: new-walkout
 title: A second crew walks out
 date: "2016-09"
@@ -202,7 +204,7 @@ def test_add_source_from_file(nk, mini, tmp_path):
     result = nk("add-source", "--from", str(path))
     assert result.code == 0
     assert (mini / "sources" / "gamma-wire.yaml").read_text(encoding="utf-8") == (
-        "# yaml-language-server: $schema=../../nkwatch/schema/source.schema.json\nid: gamma-wire\n"
+        f"# yaml-language-server: $schema={(INSTALLED_SCHEMAS / 'source.schema.json').as_uri()}\nid: gamma-wire\n"
         "publisher: Gamma Wire\ntitle: A wire story\nauthor: null\npublished: \"2017-01-05\"\nurl: null\nkind: wire\n"
         "language: en\n")
     assert "gamma-wire" in load_dataset(mini).sources
@@ -297,6 +299,11 @@ def test_init_copies_the_bundled_dataset(capsys, tmp_path):
     copied = {p.relative_to(target) for p in target.rglob("*.yaml")}
     assert copied == {p.relative_to(bundled) for p in bundled.rglob("*.yaml")}
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging folder left
+    for path in [target / "themes.yaml", *target.glob("*/*.yaml")]:
+        first = path.read_text(encoding="utf-8").split("\n", 1)[0]
+        schema = first.removeprefix("# yaml-language-server: $schema=file://")
+        assert Path(schema).parent == INSTALLED_SCHEMAS and Path(schema).is_file(), (path, first)
+    assert run(capsys, "--data", str(target), "validate").code == 0
 
 
 def test_init_into_an_empty_folder(capsys, tmp_path):
@@ -396,3 +403,11 @@ def test_a_real_sigint_while_writing_exits_130_and_leaves_nothing(mini, tmp_path
                             timeout=60)
     assert (result.returncode, result.stdout, result.stderr) == (130, "", "")
     assert snapshot(mini) == before
+
+
+def test_a_dataset_inside_the_checkout_names_its_schema_relatively(tmp_path):
+    from nkwatch.writer import schema_reference
+
+    checkout_data = Path(__file__).parent.parent / "data"
+    assert schema_reference(checkout_data, "event.schema.json") == "../../nkwatch/schema/event.schema.json"
+    assert schema_reference(tmp_path, "event.schema.json") == (INSTALLED_SCHEMAS / "event.schema.json").as_uri()

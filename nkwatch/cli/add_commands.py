@@ -233,8 +233,8 @@ def _interactive(folder: str, questions: Callable) -> None:
     root = _dataset_root()
     refuse_bundled(root)
     answers = questions(load_dataset(root))
-    checked = check_record(root, folder, dump_record(folder, answers), f"the new {SINGULAR[folder]}")
-    say("\n" + dump_record(folder, checked))
+    checked = check_record(root, folder, dump_record(folder, answers, root), f"the new {SINGULAR[folder]}")
+    say("\n" + dump_record(folder, checked, root))
     typer.echo(f"Add this {SINGULAR[folder]}? [y/N]: ", nl=False, err=True)
     if not _prompted(lambda: typer.confirm("", default=False, prompt_suffix="", show_default=False, err=True)):
         say("Nothing was written.")
