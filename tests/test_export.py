@@ -19,7 +19,7 @@ from clirun import run
 from nkwatch.cli.export_commands import ExportFormat
 from nkwatch.errors import UsageError
 from nkwatch.export import EXTENSIONS, FIGURE_WRITERS, FORMATS, WRITERS, format_from_extension
-from nkwatch.export.csv import EVENT_COLUMNS, FORMULA_STARTS, neutralise
+from nkwatch.export.csv import EVENT_COLUMNS, FORMULA_STARTS, discrepancies_cell, neutralise
 from nkwatch.export.files import atomic_text_file
 from nkwatch.export.ics import fold
 
@@ -409,3 +409,27 @@ def test_format_option_wins_over_the_extension(nk, out):
     target = out / "events.txt"
     assert nk("export", "-f", "ndjson", "-o", str(target)).code == 0
     assert len(target.read_text().splitlines()) == 4
+
+
+def test_csv_rows_hold_the_same_values_as_the_json_objects_on_the_real_dataset(capsys):
+    """The CSV writer builds rows from the records directly; they must agree with the documented JSON shape."""
+    from clirun import run
+
+    objects = json.loads(run(capsys, "export", "-f", "json").out)
+    rows = list(csv.DictReader(io.StringIO(run(capsys, "export", "-f", "csv", "--raw").out, newline="")))
+    assert len(rows) == len(objects) >= 45
+    for row, data in zip(rows, objects, strict=True):
+        people = data["people"] or {}
+        assert row == {
+            "id": data["id"], "title": data["title"], "date": data["date"], "start": data["start"] or "",
+            "end": data["end"] or "", "date_note": data["date_note"] or "", "countries": "; ".join(data["countries"]),
+            "places": "; ".join(p["name"] for p in data["places"]),
+            "actors": "; ".join(a["name"] for a in data["actors"]), "themes": "; ".join(data["themes"]),
+            "people_min": str(people.get("min", "")), "people_max": str(people.get("max", "")),
+            "summary": data["summary"],
+            "sources": "; ".join(", ".join(filter(None, [s["publisher"], s["title"], s["published"], s["url"]]))
+                                 for s in data["sources"]),
+            "basis": data["attestation"]["basis"], "asserted_by": data["attestation"]["asserted_by"],
+            "outlets": "; ".join(data["attestation"]["outlets"]), "related": "; ".join(data["related"]),
+            "discrepancies": discrepancies_cell(data["discrepancies"]),
+        }
