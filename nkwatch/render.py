@@ -35,7 +35,8 @@ def country_names(codes: Iterable[str]) -> str:
 def _meta_line(event: Event) -> Text:
     parts = [country_names(event.countries)]
     if event.people:
-        parts.append(f"{people_text(event.people)} people")
+        single = event.people.min == event.people.max == 1
+        parts.append(f"{people_text(event.people)} {'person' if single else 'people'}")
     parts.append(", ".join(event.themes))
     return Text(" · ".join(p for p in parts if p), style="dim")
 

@@ -31,20 +31,9 @@ attestation: {basis: outlet, asserted_by: Alpha News}
 
 INSTALLED_SCHEMAS = Path(nkwatch.__file__).parent / "schema"
 # A dataset outside nkwatch's checkout names the installed schema by its file URI, which an editor can open.
-WRITTEN_EVENT = f"# yaml-language-server: $schema={(INSTALLED_SCHEMAS / 'event.schema.json').as_uri()}\n" + """\
-id: new-walkout
-title: A second crew walks out
-date: "2016-09"
-countries: [RU]
-actors:
-  - {actor: acme-works, role: employer}
-themes: [defection]
-people: 12
-summary: A fictional crew left another site.
-sources:
-  - {source: alpha-news, supports: the head count}
-attestation: {basis: outlet, asserted_by: Alpha News}
-"""
+# The file as written: the schema line first and the date quoted, as the dataset's format has it.
+WRITTEN_EVENT = (f"# yaml-language-server: $schema={(INSTALLED_SCHEMAS / 'event.schema.json').as_uri()}\n"
+                 + NEW_EVENT.replace("date: 2016-09", 'date: "2016-09"'))
 
 
 READ_ONLY = "the dataset folder is read-only; nothing was written\n"

@@ -42,7 +42,7 @@ def test_timeline_groups_by_year_with_human_dates(nk):
     lines = [line for line in result.out.splitlines() if line]
     assert lines[0] == "2016"
     assert lines[1] == "7 Apr 2016       Kim Test-ho defects"
-    assert lines[2].strip() == "United Kingdom, South Korea · 1 people · defection"
+    assert lines[2].strip() == "United Kingdom, South Korea · 1 person · defection"
     assert "late Aug 2016    Acme crew walks out in Tomsk" in lines
     assert lines.index("2024") < lines.index("c. Jan 2024      Workers strike in Yanji")
 
