@@ -17,7 +17,9 @@ import zlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from nkwatch import freshness
 from nkwatch.errors import DataError, Problem
+from nkwatch.freshness import fingerprint
 from nkwatch.loader import (
     BUILDERS,
     RECORD_FOLDERS,
@@ -34,8 +36,6 @@ from nkwatch.models import Dataset, Event
 FORMAT_VERSION = "4"
 PARALLEL_FROM = 2000  # files to read before it pays to start worker processes
 PROGRESS_FROM = 3000  # files to read before a progress bar is worth showing
-
-THREADED_STAT_FROM = 20000  # files in one folder from which two threads stat them faster than one
 
 BULK_FROM = 1000  # changed files from which dropping and rebuilding the secondary indexes is faster
 _SECONDARY = {
@@ -102,69 +102,6 @@ def _stat_or_none(path: Path) -> os.stat_result | None:
         return None
 
 
-def fingerprint(root: Path) -> str | None:
-    """A summary of the data files that changes whenever one is added, removed, renamed, resized or touched.
-
-    Each record folder contributes its own modification time (which a rename, addition or removal changes), its
-    count of files and the sums of their sizes and modification times; ``None`` when a file vanished mid-way.
-    This is the check every command makes, so it stats each file once and builds nothing per file.
-    """
-    stat = _stat_or_none(root / "themes.yaml")
-    parts = [f"themes:{stat.st_size}:{stat.st_mtime_ns}" if stat else "themes:-"]
-    for folder in RECORD_FOLDERS:
-        try:
-            handle = os.open(root / folder, os.O_RDONLY | os.O_DIRECTORY)
-        except OSError:
-            parts.append(f"{folder}:-")
-            continue
-        try:
-            names = [name for name in os.listdir(handle) if name.endswith((".yaml", ".yml"))]
-            sums = _stat_sums_in_threads(handle, names)
-            folder_mtime = os.fstat(handle).st_mtime_ns
-        except FileNotFoundError:
-            return None
-        finally:
-            os.close(handle)
-        parts.append(f"{folder}:{folder_mtime}:{len(names)}:{sums[0]}:{sums[1]}")
-    return "|".join(parts)
-
-
-def _stat_sums(folder: int, names: list[str]) -> tuple[int, int]:
-    """The sums of the files' sizes and modification times, each file stat'ed relative to the open folder."""
-    size = mtime = 0
-    for name in names:
-        stat = os.stat(name, dir_fd=folder)
-        size += stat.st_size
-        mtime += stat.st_mtime_ns
-    return size, mtime
-
-
-def _stat_sums_in_threads(folder: int, names: list[str]) -> tuple[int, int]:
-    """As _stat_sums; a large folder is split in two halves stat'ed at once (stat releases the GIL)."""
-    if len(names) < THREADED_STAT_FROM:
-        return _stat_sums(folder, names)
-    import threading
-
-    half = len(names) // 2
-    results: list[tuple[int, int] | BaseException] = []
-
-    def run() -> None:
-        try:
-            results.append(_stat_sums(folder, names[:half]))
-        except BaseException as error:  # re-raised in the calling thread below
-            results.append(error)
-
-    worker = threading.Thread(target=run)
-    worker.start()
-    try:
-        mine = _stat_sums(folder, names[half:])
-    finally:
-        worker.join()
-    if isinstance(results[0], BaseException):
-        raise results[0]
-    return mine[0] + results[0][0], mine[1] + results[0][1]
-
-
 def _connect(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     connection = sqlite3.connect(path, timeout=120, isolation_level=None)
@@ -196,66 +133,84 @@ def _reset(connection: sqlite3.Connection) -> None:
     connection.execute("COMMIT")
 
 
-def _stale(connection: sqlite3.Connection, current: dict) -> tuple[list[str], list[str]]:
+def _stale(connection: sqlite3.Connection, current: dict) -> tuple[list[str], list[str], list[str]]:
+    """The files that changed or appeared, those that went away, and those the index holds an old version of."""
     stored = {path: (size, mtime) for path, size, mtime in connection.execute("SELECT path, size, mtime_ns FROM files")}
     changed = [p for p, (_, size, mtime) in current.items() if stored.get(p) != (size, mtime)]
     removed = [p for p in stored if p not in current]
-    return changed, removed
+    replaced = [p for p in changed if p in stored]
+    return changed, removed, replaced
 
 
-Rows = tuple
-"""What one file contributes to the index: (path, folder, record, value, problems, refs, ids, event, facets)."""
+Batch = dict
+"""What a group of files contributes to the index: the rows of each table (files, refs, ids, events, facets)."""
+
+CHUNK = 256  # files per batch handed to a worker process: big enough that sending and storing it costs little
 
 
-def file_rows(item: tuple[str, str]) -> Rows:
-    """Read and check one file and turn it into the rows the index stores (run in worker processes)."""
-    folder, path = item
+def file_rows(item: tuple[str, str, int, int], batch: Batch) -> None:
+    """Read and check one file (folder, path, size, mtime) and add the rows the index stores to batch."""
+    folder, path, size, mtime = item
     result = read_record_file(folder, Path(path))
     problems = [[p.line, p.column, p.record, p.field, p.message] for p in result.problems]
     value = json.dumps(result.value, ensure_ascii=False) if result.value is not None else None
-    refs = [(path, *ref) for ref in result.references]
-    event, facets = None, []
+    batch["files"].append((path, folder, size, mtime, result.record_id, value,
+                           json.dumps(problems, ensure_ascii=False) if problems else None))
+    batch["refs"] += [(path, *ref) for ref in result.references]
+    batch["ids"] += [(kind, record, path) for kind, record in _ids_of(result)]
     if folder == "events" and result.value is not None:
         event, facets = _event_rows(build_event(result.value, path), path)
-    return (path, folder, result.record_id, value, json.dumps(problems, ensure_ascii=False) if problems else None,
-            refs, [(kind, record, path) for kind, record in _ids_of(result)], event, facets)
+        batch["events"].append(event)
+        batch["facets"] += facets
 
 
-def _read_many(items: list[tuple[str, str]]) -> Iterator[Rows]:
-    """Rows for many files, from worker processes when there are enough files to pay for starting them."""
+def batch_rows(items: list[tuple[str, str, int, int]]) -> Batch:
+    """The rows of a group of files, table by table (run in worker processes)."""
+    batch: Batch = {table: [] for table in _INSERTS}
+    for item in items:
+        file_rows(item, batch)
+    return batch
+
+
+def _read_many(items: list[tuple[str, str, int, int]]) -> Iterator[Batch]:
+    """Rows for many files in batches, from worker processes when there are enough files to pay for starting them."""
+    chunks = [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
     if len(items) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        yield from map(file_rows, items)
+        yield from map(batch_rows, chunks)
         return
     import multiprocessing
 
     with multiprocessing.get_context("fork").Pool(os.cpu_count()) as pool:
-        yield from pool.imap_unordered(file_rows, items, chunksize=128)
+        yield from pool.imap_unordered(batch_rows, chunks)
 
 
-def _with_progress(rows: Iterator[Rows], total: int) -> Iterator[Rows]:
+def _with_progress(batches: Iterator[Batch], total: int) -> Iterator[Batch]:
     import sys
 
     if total < PROGRESS_FROM or not sys.stderr.isatty():
-        yield from rows
+        yield from batches
         return
     from rich.progress import Progress
 
     with Progress(transient=True) as progress:
         task = progress.add_task("Indexing the dataset", total=total)
-        for row in rows:
-            progress.advance(task)
-            yield row
+        for batch in batches:
+            progress.advance(task, len(batch["files"]))
+            yield batch
 
 
-def _store(connection: sqlite3.Connection, rows: Rows, size: int, mtime: int) -> None:
-    path, folder, record, value, problems, refs, ids, event, facets = rows
-    connection.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       (path, folder, size, mtime, record, value, problems))
-    connection.executemany("INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?)", refs)
-    connection.executemany("INSERT OR IGNORE INTO ids VALUES (?, ?, ?)", ids)
-    if event:
-        connection.execute("INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?)", event)
-        connection.executemany("INSERT INTO facets VALUES (?, ?, ?)", facets)
+_INSERTS = {
+    "files": "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "refs": "INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?)",
+    "ids": "INSERT OR IGNORE INTO ids VALUES (?, ?, ?)",
+    "events": "INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?)",
+    "facets": "INSERT INTO facets VALUES (?, ?, ?)",
+}
+
+
+def _store(connection: sqlite3.Connection, batch: Batch) -> None:
+    for table, statement in _INSERTS.items():
+        connection.executemany(statement, batch[table])
 
 
 def _ids_of(result: FileResult) -> list[tuple[str, str]]:
@@ -294,21 +249,22 @@ def _update(connection: sqlite3.Connection, root: Path) -> None:
     current = scan(root)
     connection.execute("BEGIN IMMEDIATE")
     try:
-        changed, removed = _stale(connection, current)  # another process may have done the work meanwhile
+        changed, removed, replaced = _stale(connection, current)  # another process may have done it meanwhile
         touched = changed + removed
-        ids_before = _ids_in(connection, touched)
-        _forget(connection, touched)
-        items = [(current[p][0], p) for p in changed]
-        bulk = len(items) >= BULK_FROM
-        if bulk:
+        small = len(touched) < BULK_FROM
+        ids_before = _ids_in(connection, replaced + removed) if small else set()
+        _forget(connection, replaced + removed)
+        items = [(current[path][0], path, *current[path][1:]) for path in changed]
+        if not small:
             for name in _SECONDARY:
                 connection.execute(f"DROP INDEX IF EXISTS {name}")
-        for rows in _with_progress(_read_many(items), len(items)):
-            _store(connection, rows, *current[rows[0]][1:])
-        if bulk:
+        for batch in _with_progress(_read_many(items), len(items)):
+            _store(connection, batch)
+        if not small:
             for name, columns in _SECONDARY.items():
                 connection.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {columns}")
-        dangling = _dangling_after(connection, touched, ids_before ^ _ids_in(connection, touched))
+        appeared_or_vanished = ids_before ^ _ids_in(connection, touched) if small else None
+        dangling = _dangling_after(connection, touched, appeared_or_vanished)
         problems = [[p.path, p.line, p.column, p.record, p.field, p.message] for p in _problems(connection, dangling)]
         connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
             ("problems", json.dumps(problems)), ("dangling", json.dumps(dangling)), ("fingerprint", summary or "")])
@@ -333,14 +289,15 @@ def _ids_in(connection: sqlite3.Connection, paths: list[str]) -> set[tuple[str, 
     return found
 
 
-def _dangling_after(connection: sqlite3.Connection, touched: list[str], appeared_or_vanished: set) -> list[list]:
+def _dangling_after(connection: sqlite3.Connection, touched: list[str], appeared_or_vanished: set | None) -> list:
     """Every reference to a missing record, as [path, rowid, kind, target, field, line, column], in file order.
 
     After a small change only the touched files' references and those naming an id that appeared or vanished can
-    have changed, so the previous list is kept for the rest; otherwise every reference is checked again.
+    have changed, so the previous list is kept for the rest; otherwise (appeared_or_vanished None after a large
+    change) every reference is checked again.
     """
     previous = _meta(connection, "dangling")
-    if previous is None or len(touched) >= BULK_FROM or len(appeared_or_vanished) > _TARGETS_FOR_PARTIAL:
+    if previous is None or appeared_or_vanished is None or len(appeared_or_vanished) > _TARGETS_FOR_PARTIAL:
         return sorted(list(row) for row in connection.execute(_DANGLING))
     touched_paths = set(touched)
     rows = {(r[0], r[1]): r for r in json.loads(previous)
@@ -452,12 +409,17 @@ def _small_records(connection: sqlite3.Connection) -> dict[str, dict]:
     return records
 
 
-def open_indexed(path: str | os.PathLike | None = None) -> Dataset:
-    """The dataset at path (or the default one) through its index, brought up to date; DataError when invalid."""
+def open_indexed(path: str | os.PathLike | None = None, *, defer_check: bool = False) -> Dataset:
+    """The dataset at path (or the default one) through its index, brought up to date; DataError when invalid.
+
+    With defer_check, when a freshness check started ahead is still under way (``freshness.start``), the index is
+    read as it is, in one snapshot, and the command confirms it with ``freshness.settle`` before writing anything.
+    """
     root = dataset_path(path)
     check_root(root)
     connection = _connect(index_file(root))
-    _update(connection, root)
+    if not (defer_check and freshness.deferred(root) and _read_as_stored(connection, root)):
+        _update(connection, root)
     problems = json.loads(_meta(connection, "problems") or "[]")
     if problems:
         raise DataError([Problem(*p) for p in problems])
@@ -466,10 +428,21 @@ def open_indexed(path: str | os.PathLike | None = None) -> Dataset:
                    IndexedEvents(connection), small["figures"])
 
 
-def open_dataset(path: str | os.PathLike | None = None) -> Dataset:
+def _read_as_stored(connection: sqlite3.Connection, root: Path) -> bool:
+    """Start reading the index as it is, to be confirmed before output; False when it was never built."""
+    connection.execute("BEGIN")  # every later read sees the snapshot the stored fingerprint belongs to
+    stored = _meta(connection, "fingerprint")
+    if not stored:
+        connection.execute("COMMIT")
+        return False
+    freshness.expect(root, stored, connection.close)
+    return True
+
+
+def open_dataset(path: str | os.PathLike | None = None, *, defer_check: bool = False) -> Dataset:
     """The dataset through its index; read straight from YAML when no index can be kept (no writable cache)."""
     try:
-        return open_indexed(path)
+        return open_indexed(path, defer_check=defer_check)
     except sqlite3.DatabaseError:
         # A damaged index is only a cache: start it again.
         index_file(dataset_path(path)).unlink(missing_ok=True)

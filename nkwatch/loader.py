@@ -15,6 +15,7 @@ from pathlib import Path
 
 from nkwatch.dates import parse_edtf
 from nkwatch.errors import DataError, Problem
+from nkwatch.freshness import RECORD_FOLDERS
 from nkwatch.models import (
     Actor,
     ActorRole,
@@ -36,7 +37,6 @@ from nkwatch.textnorm import strip_unsafe
 Path_ = tuple
 """A value's position in a document: keys and list indexes from the root (as in nkwatch.yamlread)."""
 
-RECORD_FOLDERS = ("sources", "actors", "places", "events", "figures")
 SCHEMAS = {"sources": "source.schema.json", "actors": "actor.schema.json", "places": "place.schema.json",
            "events": "event.schema.json", "figures": "figure.schema.json", "themes": "themes.schema.json"}
 DATE_FIELDS = {"sources": ("published",), "events": ("date",), "figures": ("as_of",)}

@@ -15,6 +15,7 @@ import typer
 
 from nkwatch import __version__
 from nkwatch.errors import EXIT_INTERRUPTED, EXIT_USAGE, DataError, NkwatchError, NotFoundError
+from nkwatch.freshness import StaleIndex, settle
 
 app = typer.Typer(
     name="nkwatch",
@@ -120,6 +121,29 @@ def _quiet_broken_pipe() -> int:
     return 0
 
 
+def _run(arguments: list[str]) -> int | None:
+    """Run one command line; every error a user can cause becomes its message and exit code."""
+    click_exception = _click_exception_class()
+    try:
+        code = app(args=arguments, standalone_mode=False)
+        settle()
+    except NkwatchError as error:
+        from nkwatch.cli.commands import requested_command
+
+        settle()  # an error found in a stale index is no error: StaleIndex runs the command again
+        code = report(error, all_problems=requested_command(arguments) == "validate")
+    except click_exception as error:
+        settle()
+        error_line(f"error: {error.format_message()}")
+        say("Try 'nkwatch --help' for help.")
+        code = getattr(error, "exit_code", EXIT_USAGE)
+    except (typer.Abort, KeyboardInterrupt):
+        code = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        code = _quiet_broken_pipe()
+    return code
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``nkwatch`` command."""
     from nkwatch.cli.commands import register
@@ -131,21 +155,12 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(EXIT_USAGE)
     completing = any(name.endswith("_COMPLETE") for name in os.environ)
     register([] if completing else arguments)
-    click_exception = _click_exception_class()
     try:
-        code = app(args=arguments, standalone_mode=False)
-    except NkwatchError as error:
-        from nkwatch.cli.commands import requested_command
-
-        code = report(error, all_problems=requested_command(arguments) == "validate")
-    except click_exception as error:
-        error_line(f"error: {error.format_message()}")
-        say("Try 'nkwatch --help' for help.")
-        code = getattr(error, "exit_code", EXIT_USAGE)
-    except (typer.Abort, KeyboardInterrupt):
-        code = EXIT_INTERRUPTED
-    except BrokenPipeError:
-        code = _quiet_broken_pipe()
+        code = _run(arguments)
+    except StaleIndex:
+        # The index read ahead of its freshness check was out of date and nothing has been written: run again,
+        # this time bringing the index up to date first.
+        code = _run(arguments)
     try:
         sys.stdout.flush()
     except BrokenPipeError:

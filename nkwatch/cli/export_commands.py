@@ -14,6 +14,7 @@ from nkwatch.cli import State, app, say
 from nkwatch.cli.options import Actor, Country, Limit, Since, SourceFilter, TextFilter, Theme, Until, filters_from
 from nkwatch.errors import UsageError
 from nkwatch.export import FORMATS, figure_writer_for, format_from_extension, writer_for
+from nkwatch.freshness import settle, unsettled
 
 ExportFormat = Enum("ExportFormat", {name: name for name in FORMATS}, type=str)
 """The --format choices: every format in the registry."""
@@ -103,17 +104,33 @@ def export(
         from nkwatch.export.files import check_target
 
         check_target(target, force)
-    dataset = open_dataset(State.data)
+    dataset = open_dataset(State.data, defer_check=True)
     filters = filters_from(dataset, country, actor, theme, since, until, text, source, limit)
     if target is None:
-        stream = _stdout()
-        count = _export_to(stream, dataset, filters, name, excel, raw, figures)
+        count = _export_to_stdout(dataset, filters, name, excel, raw, figures)
     else:
         from nkwatch.export.files import atomic_text_file
 
         with atomic_text_file(target, force) as stream:
             count = _export_to(stream, dataset, filters, name, excel, raw, figures)
+            settle()  # before the file takes its name
     _report(count, name, figures, target)
+
+
+def _export_to_stdout(dataset, filters, name: str, excel: bool, raw: bool, figures: bool) -> int:
+    """Stream the export to stdout; while the index is still being confirmed, spool it to a temporary file first,
+    so that the export is written while the freshness check runs and nothing reaches stdout unconfirmed."""
+    if not unsettled():
+        return _export_to(_stdout(), dataset, filters, name, excel, raw, figures)
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
+        count = _export_to(spool, dataset, filters, name, excel, raw, figures)
+        settle()
+        spool.seek(0)
+        shutil.copyfileobj(spool, _stdout(), 1 << 20)
+    return count
 
 
 def _export_to(stream, dataset, filters, name: str, excel: bool, raw: bool, figures: bool) -> int:

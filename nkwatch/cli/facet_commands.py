@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import typer
-
 from nkwatch.cli import app
 from nkwatch.cli.options import (
     Actor,
@@ -17,7 +15,7 @@ from nkwatch.cli.options import (
     Until,
     filters_from,
 )
-from nkwatch.cli.output import show, show_json
+from nkwatch.cli.output import note, show, show_json
 
 
 def _facet(facet: str, title: str, country, actor, theme, since, until, text, source, as_json, no_pager) -> None:
@@ -139,7 +137,7 @@ def stats(country: Country = None, actor: Actor = None, theme: Theme = None, sin
     from nkwatch.render import bar_chart
 
     if not events:
-        typer.echo("No events match these filters.", err=True)
+        note("No events match these filters.")
         return
     labelled = {f: [(facet_label(dataset, f, v), n) for v, n in c] for f, c in by.items()}
     show(Group(Text(f"{len(events)} events", style="bold"), bar_chart("\nEvents per year", years),

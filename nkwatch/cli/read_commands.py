@@ -21,13 +21,14 @@ from nkwatch.cli.options import (
     complete_event,
     filters_from,
 )
-from nkwatch.cli.output import DEFAULT_DISPLAY_LIMIT, show, show_json
+from nkwatch.cli.output import DEFAULT_DISPLAY_LIMIT, note, print_line, show, show_json
 
 
 def _dataset():
+    """The dataset, read at once when its freshness check is still under way: output confirms it (``settle``)."""
     from nkwatch.index import open_dataset
 
-    return open_dataset(State.data)
+    return open_dataset(State.data, defer_check=True)
 
 
 def _display_limit(limit: int | None, as_json: bool) -> int | None:
@@ -58,7 +59,7 @@ def _events_out(dataset, events, total, renderable, as_json: bool, no_pager: boo
     from nkwatch.render import more_line
 
     if not events:
-        typer.echo("No events match these filters.", err=True)
+        note("No events match these filters.")
         return
     extra = more_line(len(events), total)
     show(Group(renderable, extra) if extra else renderable, pager=not no_pager)
@@ -163,7 +164,7 @@ def search(query: Annotated[str, typer.Argument(help="Words to look for; every w
                                                          else figure_dict(dataset, h.record))} for h in hits])
         return
     if not hits:
-        typer.echo(f"Nothing matches {query!r}.", err=True)
+        note(f"Nothing matches {query!r}.")
         return
     from nkwatch.render import search_results
 
@@ -197,7 +198,7 @@ def facts(query: Annotated[str | None, typer.Argument(help="Words the figure mus
         show_json([figure_dict(dataset, f) for f in figures])
         return
     if not figures:
-        typer.echo("No figures match.", err=True)
+        note("No figures match.")
         return
     from nkwatch.render import figure_table
 
@@ -227,4 +228,4 @@ def cite(name: Annotated[str, typer.Argument(help="Event id, title or alias.", a
         show_json([{**source_dict(dataset.sources[i]), "citation": citation(dataset, i)} for i in ids])
         return
     for source_id in ids:
-        typer.echo(citation(dataset, source_id))
+        print_line(citation(dataset, source_id))

@@ -1,0 +1,225 @@
+"""Whether the index is still fresh: a summary of every data file's size and modification time.
+
+Every command that reads the dataset through its index first checks this summary, and on a large dataset stat'ing
+each file is most of a warm query's time. So ``nkwatch`` starts the check before it imports Typer and Rich
+(``start_for_command_line``), in forked processes that each stat a share of the files, and ``fingerprint`` takes
+their result when it is for the same folder. Only the standard library's ``os`` is imported here, so that starting
+the check costs next to nothing.
+"""
+
+from __future__ import annotations
+
+import os
+
+RECORD_FOLDERS = ("sources", "actors", "places", "events", "figures")
+"""The folders a dataset keeps its records in, one YAML file per record."""
+
+DATA_SUFFIXES = (".yaml", ".yml")
+
+PREFETCH_FROM_BYTES = 256 * 1024
+"""An events folder at least this big (about 6,000 entries on ext4) is checked ahead, in worker processes."""
+
+PREFETCH_WORKERS = 2
+
+_prefetched: dict[str, list[tuple[int, int]]] = {}  # dataset folder -> (pid, pipe) of each worker
+
+
+def fingerprint(root: os.PathLike | str) -> str | None:
+    """A summary of the data files that changes whenever one is added, removed, renamed, resized or touched.
+
+    Each record folder contributes its own modification time (which a rename, addition or removal changes), its
+    count of files and the sums of their sizes and modification times; ``None`` when a file vanished mid-way. The
+    result of a check started ahead for this folder is used once; otherwise the files are stat'ed here.
+    """
+    root = os.path.abspath(root)
+    workers = _prefetched.pop(root, None)
+    shares = _collect(workers) if workers else None
+    try:
+        return _combine(root, shares or [_summaries(root)])
+    except FileNotFoundError:
+        return None
+
+
+def _summaries(root: str, share: int = 0, shares: int = 1) -> list[tuple[int, int, int, int] | None]:
+    """For each record folder, (folder mtime, files, sum of sizes, sum of mtimes) over one share of its files."""
+    return [None if listing is None else _summary(listing, share, shares) for listing in _listings(root)]
+
+
+def _listings(root: str) -> list[tuple[int, list[str]] | None]:
+    """Each record folder, opened, with the names of its data files; None for a folder that is not there."""
+    found = []
+    for folder in RECORD_FOLDERS:
+        try:
+            handle = os.open(os.path.join(root, folder), os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            found.append(None)
+            continue
+        try:
+            found.append((handle, [name for name in os.listdir(handle) if name.endswith(DATA_SUFFIXES)]))
+        except OSError:
+            os.close(handle)
+            raise
+    return found
+
+
+def _summary(listing: tuple[int, list[str]], share: int, shares: int) -> tuple[int, int, int, int]:
+    """One folder's summary over every shares-th of its files from share on; the folder is closed after."""
+    handle, names = listing
+    try:
+        count, size, mtime = _stat_sums(handle, names[share::shares])
+        return os.fstat(handle).st_mtime_ns, count, size, mtime
+    finally:
+        os.close(handle)
+
+
+def _stat_sums(folder: int, names: list[str]) -> tuple[int, int, int]:
+    """How many files, and the sums of their sizes and modification times, stat'ed relative to the open folder."""
+    size = mtime = 0
+    for name in names:
+        stat = os.stat(name, dir_fd=folder)
+        size += stat.st_size
+        mtime += stat.st_mtime_ns
+    return len(names), size, mtime
+
+
+def _combine(root: str, shares: list[list]) -> str | None:
+    """The fingerprint from each share's folder summaries; None when the shares saw a folder change meanwhile."""
+    try:
+        stat = os.stat(os.path.join(root, "themes.yaml"))
+        parts = [f"themes:{stat.st_size}:{stat.st_mtime_ns}"]
+    except FileNotFoundError:
+        parts = ["themes:-"]
+    for index, folder in enumerate(RECORD_FOLDERS):
+        summaries = [share[index] for share in shares]
+        if any(s is None for s in summaries):
+            if any(s is not None for s in summaries):
+                return None
+            parts.append(f"{folder}:-")
+            continue
+        if len({s[0] for s in summaries}) > 1:
+            return None
+        count, size, mtime = (sum(s[i] for s in summaries) for i in (1, 2, 3))
+        parts.append(f"{folder}:{summaries[0][0]}:{count}:{size}:{mtime}")
+    return "|".join(parts)
+
+
+def start(root: os.PathLike | str) -> None:
+    """Start checking the dataset at root in forked worker processes, when it is large enough to pay for them.
+
+    The first worker lists the folders and then forks the second, so that the folders are listed once; each
+    stats every other file of the listing and writes its summaries to its own pipe.
+    """
+    root = os.path.abspath(root)
+    if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 or root in _prefetched:
+        return
+    try:
+        if os.stat(os.path.join(root, "events")).st_size < PREFETCH_FROM_BYTES:
+            return
+    except OSError:
+        return
+    pipes = [os.pipe() for _ in range(PREFETCH_WORKERS)]
+    pid = os.fork()
+    if pid == 0:
+        _run_workers(root, pipes)
+    for _, writer in pipes:
+        os.close(writer)
+    _prefetched[root] = [(pid, reader) for reader, _ in pipes]
+
+
+def _run_workers(root: str, pipes: list[tuple[int, int]]) -> None:
+    """In the first worker: list the folders, fork the others, and report this worker's share."""
+    try:
+        for reader, _ in pipes:
+            os.close(reader)
+        listings = _listings(root)
+        children = []
+        for share in range(1, len(pipes)):
+            child = os.fork()
+            if child == 0:
+                _report(pipes[share][1], listings, share)
+            children.append(child)
+        for _, writer in pipes[1:]:
+            os.close(writer)
+        _report(pipes[0][1], listings, 0, wait_for=children)
+    finally:
+        os._exit(0)  # a worker never returns into the command line, nor runs its exit handlers
+
+
+def _report(pipe: int, listings: list, share: int, wait_for: tuple[int, ...] = ()) -> None:
+    """Write one share's summaries to pipe, as ``mtime,count,size,mtimes`` per folder (``-`` when absent)."""
+    try:
+        summaries = [None if listing is None else _summary(listing, share, PREFETCH_WORKERS) for listing in listings]
+        os.write(pipe, ";".join("-" if s is None else ",".join(map(str, s)) for s in summaries).encode())
+        os.close(pipe)
+        for child in wait_for:
+            os.waitpid(child, 0)
+    finally:
+        os._exit(0)
+
+
+def _collect(workers: list[tuple[int, int]]) -> list[list] | None:
+    """Each worker's folder summaries, once they have all finished; None when one of them failed."""
+    shares: list[list] | None = []
+    for _, reader in workers:
+        with os.fdopen(reader, "rb") as pipe:
+            text = pipe.read().decode()
+        fields = text.split(";")
+        if len(fields) != len(RECORD_FOLDERS):
+            shares = None
+            continue
+        if shares is not None:
+            shares.append([None if f == "-" else tuple(int(n) for n in f.split(",")) for f in fields])
+    os.waitpid(workers[0][0], 0)
+    return shares
+
+
+def start_for_command_line(arguments: list[str], environ: dict[str, str]) -> None:
+    """Start checking the dataset a command line names (``--data`` or ``$NKWATCH_DATA``) ahead of the imports.
+
+    Help, version and shell completion read no dataset, so they start nothing; neither does the bundled dataset,
+    which is small.
+    """
+    if "_NKWATCH_COMPLETE" in environ or any(a in ("-h", "--help", "--version") for a in arguments):
+        return
+    root = environ.get("NKWATCH_DATA")
+    for position, argument in enumerate(arguments):
+        if argument == "--data" and position + 1 < len(arguments):
+            root = arguments[position + 1]
+        elif argument.startswith("--data="):
+            root = argument.removeprefix("--data=")
+    if root:
+        start(root)
+
+
+class StaleIndex(Exception):
+    """The index a command read from turned out to be older than the data files: the command must run again."""
+
+
+_expected: dict[str, tuple[str | None, object]] = {}  # dataset folder -> (fingerprint read from, what to call)
+
+
+def deferred(root: os.PathLike | str) -> bool:
+    """Whether a check started ahead is under way for root, so that a command may read first and confirm later."""
+    return os.path.abspath(root) in _prefetched
+
+
+def expect(root: os.PathLike | str, stored: str | None, on_stale) -> None:
+    """Note that a command read the index of root as of the stored fingerprint; ``settle`` confirms it.
+
+    on_stale is called (to close the index) before StaleIndex is raised.
+    """
+    _expected[os.path.abspath(root)] = (stored, on_stale)
+
+
+def unsettled() -> bool:
+    """Whether something read from an index is still waiting for ``settle`` to confirm it."""
+    return bool(_expected)
+
+
+def settle() -> None:
+    """Confirm that what was read is current, before anything is written out; StaleIndex when it is not."""
+    while _expected:
+        root, (stored, on_stale) = _expected.popitem()
+        if stored is None or fingerprint(root) != stored:
+            on_stale()
+            raise StaleIndex(root)
