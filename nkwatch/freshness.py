@@ -32,6 +32,8 @@ def fingerprint(root: os.PathLike | str) -> str | None:
     result of a check started ahead for this folder is used once; otherwise the files are stat'ed here.
     """
     root = os.path.abspath(root)
+    if root in _confirmed_stale:
+        return _confirmed_stale.pop(root)
     workers = _prefetched.pop(root, None)
     shares = _collect(workers) if workers else None
     try:
@@ -196,6 +198,7 @@ class StaleIndex(Exception):
 
 
 _expected: dict[str, tuple[str | None, object]] = {}  # dataset folder -> (fingerprint read from, what to call)
+_confirmed_stale: dict[str, str | None] = {}  # dataset folder -> the fingerprint that settle found, for the rerun
 
 
 def deferred(root: os.PathLike | str) -> bool:
@@ -220,6 +223,8 @@ def settle() -> None:
     """Confirm that what was read is current, before anything is written out; StaleIndex when it is not."""
     while _expected:
         root, (stored, on_stale) = _expected.popitem()
-        if stored is None or fingerprint(root) != stored:
+        current = fingerprint(root)
+        if stored is None or current != stored:
+            _confirmed_stale[root] = current  # taken before the rerun reads the files, so the index can keep it
             on_stale()
             raise StaleIndex(root)
