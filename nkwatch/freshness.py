@@ -21,7 +21,7 @@ PREFETCH_FROM_BYTES = 256 * 1024
 
 PREFETCH_WORKERS = 2
 
-_prefetched: dict[str, list[tuple[int, int]]] = {}  # dataset folder -> (pid, pipe) of each worker
+_prefetched: dict[str, tuple[int, list[int]]] = {}  # dataset folder -> (first worker's pid, a pipe per worker)
 
 
 def fingerprint(root: os.PathLike | str) -> str | None:
@@ -35,7 +35,7 @@ def fingerprint(root: os.PathLike | str) -> str | None:
     if root in _confirmed_stale:
         return _confirmed_stale.pop(root)
     workers = _prefetched.pop(root, None)
-    shares = _collect(workers) if workers else None
+    shares = _collect(*workers) if workers else None
     try:
         return _combine(root, shares or [_summaries(root)])
     except FileNotFoundError:
@@ -120,12 +120,18 @@ def start(root: os.PathLike | str) -> None:
     except OSError:
         return
     pipes = [os.pipe() for _ in range(PREFETCH_WORKERS)]
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no process to spare: the command checks the files itself
+        pid = None
     if pid == 0:
         _run_workers(root, pipes)
-    for _, writer in pipes:
+    for reader, writer in pipes:
         os.close(writer)
-    _prefetched[root] = [(pid, reader) for reader, _ in pipes]
+        if pid is None:
+            os.close(reader)
+    if pid is not None:
+        _prefetched[root] = (pid, [reader for reader, _ in pipes])
 
 
 def _run_workers(root: str, pipes: list[tuple[int, int]]) -> None:
@@ -147,22 +153,22 @@ def _run_workers(root: str, pipes: list[tuple[int, int]]) -> None:
         os._exit(0)  # a worker never returns into the command line, nor runs its exit handlers
 
 
-def _report(pipe: int, listings: list, share: int, wait_for: tuple[int, ...] = ()) -> None:
+def _report(pipe: int, listings: list, share: int, wait_for: list[int] | None = None) -> None:
     """Write one share's summaries to pipe, as ``mtime,count,size,mtimes`` per folder (``-`` when absent)."""
     try:
         summaries = [None if listing is None else _summary(listing, share, PREFETCH_WORKERS) for listing in listings]
         os.write(pipe, ";".join("-" if s is None else ",".join(map(str, s)) for s in summaries).encode())
         os.close(pipe)
-        for child in wait_for:
+        for child in wait_for or ():
             os.waitpid(child, 0)
     finally:
         os._exit(0)
 
 
-def _collect(workers: list[tuple[int, int]]) -> list[list] | None:
+def _collect(first_worker: int, readers: list[int]) -> list[list] | None:
     """Each worker's folder summaries, once they have all finished; None when one of them failed."""
     shares: list[list] | None = []
-    for _, reader in workers:
+    for reader in readers:
         with os.fdopen(reader, "rb") as pipe:
             text = pipe.read().decode()
         fields = text.split(";")
@@ -171,7 +177,7 @@ def _collect(workers: list[tuple[int, int]]) -> list[list] | None:
             continue
         if shares is not None:
             shares.append([None if f == "-" else tuple(int(n) for n in f.split(",")) for f in fields])
-    os.waitpid(workers[0][0], 0)
+    os.waitpid(first_worker, 0)  # the first worker waits for the others
     return shares
 
 

@@ -86,7 +86,7 @@ def scan(root: Path) -> dict[str, tuple[str, int, int]]:
             continue
         with os.scandir(directory) as entries:
             for entry in entries:
-                if entry.name.endswith((".yaml", ".yml")):
+                if entry.name.endswith(freshness.DATA_SUFFIXES):
                     try:
                         stat = entry.stat()
                     except FileNotFoundError:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from nkwatch.dates import parse_edtf
 from nkwatch.errors import DataError, Problem
-from nkwatch.freshness import RECORD_FOLDERS
+from nkwatch.freshness import DATA_SUFFIXES, RECORD_FOLDERS
 from nkwatch.models import (
     Actor,
     ActorRole,
@@ -174,7 +174,7 @@ def data_files(root: Path) -> Iterable[tuple[str, Path]]:
         directory = root / folder
         if directory.is_dir():
             for path in sorted(directory.iterdir()):
-                if path.suffix in (".yaml", ".yml"):
+                if path.suffix in DATA_SUFFIXES:
                     yield folder, path
 
 

@@ -70,17 +70,10 @@ def test_a_removed_file_leaves_dangling_references(mini):
                         "'yanji-strike'"]
 
 
-def _problems_through_the_index(root) -> list[str]:
+def _problems(read, root) -> list[str]:
+    """The problems that read (open_indexed or load_dataset) reports for the dataset at root."""
     try:
-        open_indexed(root)
-    except DataError as error:
-        return [str(p) for p in error.problems]
-    return []
-
-
-def _problems_from_yaml(root) -> list[str]:
-    try:
-        load_dataset(root)
+        read(root)
     except DataError as error:
         return [str(p) for p in error.problems]
     return []
@@ -98,11 +91,11 @@ def test_problems_stay_right_through_a_series_of_small_changes(mini):
         lambda: event.write_text(event_text),                             # the other reference is fixed
         lambda: actor.write_text(actor_text),                             # and the file is repaired
     ]
-    seen = [_problems_through_the_index(mini)]
+    seen = [_problems(open_indexed, mini)]
     for change in changes:
         change()
-        seen.append(_problems_through_the_index(mini))
-        assert seen[-1] == _problems_from_yaml(mini)
+        seen.append(_problems(open_indexed, mini))
+        assert seen[-1] == _problems(load_dataset, mini)
     assert seen[0] == seen[-1] == []
     assert all(seen[1:-1]), "every intermediate state has problems"
 
