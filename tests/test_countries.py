@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nkwatch.countries import (
     COUNTRIES,
+    _folded_key,
     all_codes,
     country_name,
     is_country_code,
@@ -103,3 +106,11 @@ def test_suggest_countries() -> None:
 ])
 def test_normalize(text: str, key: str) -> None:
     assert normalize(text) == key
+
+
+_NAME_PARTS = st.sampled_from(["the", "The", "St.", "U.K.", "Côte", "d'Ivoire", "Guinea-Bissau", "&", "", "ß", "\t"])
+
+
+@given(st.lists(_NAME_PARTS, max_size=4).map(" ".join) | st.text(max_size=12))
+def test_the_plain_ascii_shortcut_gives_the_key_the_full_rules_give(text: str) -> None:
+    assert normalize(text) == _folded_key(text)

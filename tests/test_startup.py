@@ -30,7 +30,7 @@ def imported_modules(*args: str, cache) -> set[str]:
 
 
 HEAVY = {"yaml", "rapidfuzz", "dateutil", "nkwatch.export.html", "nkwatch.export.csv", "nkwatch.schemacheck",
-         "nkwatch.lookup"}
+         "nkwatch.lookup", "rich.markdown", "rich.traceback"}
 
 
 @pytest.mark.parametrize(("args", "allowed"), [
@@ -39,6 +39,7 @@ HEAVY = {"yaml", "rapidfuzz", "dateutil", "nkwatch.export.html", "nkwatch.export
     (["list", "--country", "RU"], set()),
     (["export", "--format", "csv"], {"nkwatch.export.csv"}),
     (["--help"], set()),
+    (["show", "--help"], set()),
 ])
 def test_a_command_on_an_indexed_dataset_imports_only_what_it_uses(tmp_path, args, allowed):
     imported_modules("validate", cache=tmp_path)  # builds the index, which does read YAML
@@ -48,3 +49,43 @@ def test_a_command_on_an_indexed_dataset_imports_only_what_it_uses(tmp_path, arg
 def test_a_misspelt_name_loads_the_fuzzy_matcher(tmp_path):
     imported_modules("validate", cache=tmp_path)
     assert "rapidfuzz" in imported_modules("show", "tomsk walkot", cache=tmp_path)
+
+
+@pytest.mark.parametrize(("arguments", "expected"), [
+    ([], True), (["--help"], True), (["show", "-h"], True), (["timeline"], False),
+    (["search", "--", "--help"], False),
+])
+def test_help_is_recognised_before_typer_sees_the_command_line(arguments, expected):
+    from nkwatch.cli.helpscreen import wants_help
+
+    assert wants_help(arguments) is expected
+
+
+# In a fresh interpreter: this one's sys.modules may already hold what the test is about.
+LOAD_HELP_RENDERER = """
+import sys
+from nkwatch.cli import helpscreen
+helpscreen._UNUSED = {"rich.markdown": (), "rich.traceback": ("Traceback",)} if sys.argv[1] == "refused" else \
+    helpscreen._UNUSED
+helpscreen.load_help_renderer()
+import typer.rich_utils as rich_utils
+print(rich_utils.Markdown.__module__, "rich.markdown" in sys.modules, "rich.traceback" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(("case", "printed"), [
+    ("standing in", "nkwatch.cli.helpscreen False False"),
+    ("refused", "rich.markdown True True"),  # a placeholder asked for a name it lacks: the ordinary import
+])
+def test_the_help_renderer_loads_without_markdown_or_falls_back_to_the_ordinary_import(case, printed):
+    result = subprocess.run([sys.executable, "-c", LOAD_HELP_RENDERER, case], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.split("\n")[0] == printed
+
+
+def test_a_stand_in_makes_the_real_thing_when_called():
+    from rich.markdown import Markdown
+
+    from nkwatch.cli.helpscreen import _stand_in
+
+    assert isinstance(_stand_in("rich.markdown", "Markdown")("*hi*"), Markdown)

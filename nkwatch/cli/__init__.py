@@ -147,6 +147,7 @@ def _run(arguments: list[str]) -> int | None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``nkwatch`` command."""
     from nkwatch.cli.commands import register
+    from nkwatch.cli.helpscreen import load_help_renderer, wants_help
 
     arguments = sys.argv[1:] if argv is None else argv
     bad = _not_text(arguments)
@@ -155,6 +156,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(EXIT_USAGE)
     completing = any(name.endswith("_COMPLETE") for name in os.environ)
     register([] if completing else arguments)
+    if wants_help(arguments):
+        load_help_renderer()
     try:
         code = _run(arguments)
     except StaleIndex:
