@@ -1,7 +1,7 @@
 """An index in SQLite, in the user's cache folder, so that queries never parse YAML.
 
 Each data file's checked value, problems and references are kept with the file's size and modification time;
-opening the index re-reads only the files that changed, appeared or went away. Events get columns and a facet table
+opening the index re-reads only the files that changed, appeared or went away. Events get columns and facet rows
 for filtering and sorting in SQL, and the dataset's ``events`` become a lazy mapping that builds records only for
 the rows a query returns. Two processes building at once take turns (SQLite's write lock); an interrupted build
 rolls back and leaves the last good index.
@@ -9,7 +9,9 @@ rolls back and leaves the last good index.
 
 from __future__ import annotations
 
+import glob
 import json
+import marshal
 import os
 import re
 import sqlite3
@@ -18,6 +20,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from nkwatch import freshness
+from nkwatch.dates import parse_edtf
 from nkwatch.errors import DataError, Problem
 from nkwatch.freshness import fingerprint
 from nkwatch.loader import (
@@ -33,32 +36,32 @@ from nkwatch.loader import (
 )
 from nkwatch.models import Dataset, Event
 
-FORMAT_VERSION = "4"
+FORMAT_VERSION = "5"
 PARALLEL_FROM = 2000  # files to read before it pays to start worker processes
 PROGRESS_FROM = 3000  # files to read before a progress bar is worth showing
 
 BULK_FROM = 1000  # changed files from which dropping and rebuilding the secondary indexes is faster
 _SECONDARY = {
-    "refs_path": "refs(path)", "ids_path": "ids(path)", "events_order": "events(sort_start, sort_end, id)",
-    "events_path": "events(path)", "facets_lookup": "facets(facet, value, id)", "facets_id": "facets(id)",
+    "files_folder": "files(folder)", "links_file": "links(file)", "links_target": "links(kind, target, facet, file)",
+    "ids_file": "ids(file)", "events_order": "events(sort_start, sort_end, id)",
 }
+# Files are numbered (files.file) and every other table names its file by that number: an integer key keeps rows
+# and indexes small and joins cheap. Values are kept as marshal data, which Python reads several times faster than
+# JSON; an event's value sits in its events row, so that a query reads events alone. links holds what each file
+# names: the ids it refers to (kind, target, and where: field, line, col) and, for events, the country codes; facet
+# is 1 for the values the --country, --theme, --actor and --source filters look at.
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, folder TEXT, size INTEGER, mtime_ns INTEGER,
-    record TEXT, value TEXT, problems TEXT);
-CREATE INDEX IF NOT EXISTS files_folder ON files(folder);
-CREATE TABLE IF NOT EXISTS refs(path TEXT, kind TEXT, target TEXT, field TEXT, line INTEGER, col INTEGER);
-CREATE INDEX IF NOT EXISTS refs_path ON refs(path);
-CREATE TABLE IF NOT EXISTS ids(kind TEXT, id TEXT, path TEXT, PRIMARY KEY(kind, id, path));
-CREATE INDEX IF NOT EXISTS ids_path ON ids(path);
-CREATE TABLE IF NOT EXISTS events(id TEXT PRIMARY KEY, path TEXT, sort_start TEXT, sort_end TEXT,
-    start TEXT, end_ TEXT);
-CREATE INDEX IF NOT EXISTS events_order ON events(sort_start, sort_end, id);
-CREATE INDEX IF NOT EXISTS events_path ON events(path);
-CREATE TABLE IF NOT EXISTS facets(id TEXT, facet TEXT, value TEXT);
-CREATE INDEX IF NOT EXISTS facets_lookup ON facets(facet, value, id);
-CREATE INDEX IF NOT EXISTS facets_id ON facets(id);
-"""
+CREATE TABLE IF NOT EXISTS files(file INTEGER PRIMARY KEY, path TEXT UNIQUE, folder TEXT, size INTEGER,
+    mtime_ns INTEGER, record TEXT, value BLOB, problems TEXT);
+CREATE TABLE IF NOT EXISTS links(file INTEGER, kind TEXT, target TEXT, field TEXT, line INTEGER, col INTEGER,
+    facet INTEGER);
+CREATE TABLE IF NOT EXISTS ids(kind TEXT, id TEXT, file INTEGER, PRIMARY KEY(kind, id, file));
+CREATE TABLE IF NOT EXISTS events(file INTEGER PRIMARY KEY, id TEXT UNIQUE, path TEXT, sort_start TEXT,
+    sort_end TEXT, start TEXT, end_ TEXT, value BLOB);
+""" + ";".join(f"CREATE INDEX IF NOT EXISTS {name} ON {columns}" for name, columns in _SECONDARY.items())
+FACET_FIELDS = ("countries", "themes", "actors", "sources")
+"""The event fields whose values are facets (a source named only in a discrepancy is not one of the event's)."""
 
 
 def cache_folder() -> Path:
@@ -143,28 +146,36 @@ def _stale(connection: sqlite3.Connection, current: dict) -> tuple[list[str], li
 
 
 Batch = dict
-"""What a group of files contributes to the index: the rows of each table (files, refs, ids, events, facets)."""
+"""What a group of files contributes to the index: the rows of each table (files, links, ids, events)."""
 
 CHUNK = 256  # files per batch handed to a worker process: big enough that sending and storing it costs little
 
+Item = tuple[int, str, str, int, int]
+"""A file to read: its number in the index, folder, path, size and modification time."""
 
-def file_rows(item: tuple[str, str, int, int], batch: Batch) -> None:
-    """Read and check one file (folder, path, size, mtime) and add the rows the index stores to batch."""
-    folder, path, size, mtime = item
+
+def file_rows(item: Item, batch: Batch) -> None:
+    """Read and check one file and add the rows the index stores to batch."""
+    file, folder, path, size, mtime = item
     result = read_record_file(folder, Path(path))
     problems = [[p.line, p.column, p.record, p.field, p.message] for p in result.problems]
-    value = json.dumps(result.value, ensure_ascii=False) if result.value is not None else None
-    batch["files"].append((path, folder, size, mtime, result.record_id, value,
+    value = result.value
+    stored = marshal.dumps(value) if value is not None and folder != "events" else None
+    batch["files"].append((file, path, folder, size, mtime, result.record_id, stored,
                            json.dumps(problems, ensure_ascii=False) if problems else None))
-    batch["refs"] += [(path, *ref) for ref in result.references]
-    batch["ids"] += [(kind, record, path) for kind, record in _ids_of(result)]
-    if folder == "events" and result.value is not None:
-        event, facets = _event_rows(build_event(result.value, path), path)
-        batch["events"].append(event)
-        batch["facets"] += facets
+    facets = folder == "events"
+    batch["links"] += [(file, kind, target, field, line, column, facets and field.startswith(_FACET_PREFIXES))
+                       for kind, target, field, line, column in result.references]
+    batch["ids"] += [(kind, record, file) for kind, record in _ids_of(result)]
+    if facets and value is not None:
+        batch["events"].append(_event_row(file, path, value))
+        batch["links"] += [(file, "country", code, None, None, None, True) for code in value["countries"]]
 
 
-def batch_rows(items: list[tuple[str, str, int, int]]) -> Batch:
+_FACET_PREFIXES = tuple(f"{name}[" for name in FACET_FIELDS)
+
+
+def batch_rows(items: list[Item]) -> Batch:
     """The rows of a group of files, table by table (run in worker processes)."""
     batch: Batch = {table: [] for table in _INSERTS}
     for item in items:
@@ -172,7 +183,7 @@ def batch_rows(items: list[tuple[str, str, int, int]]) -> Batch:
     return batch
 
 
-def _read_many(items: list[tuple[str, str, int, int]]) -> Iterator[Batch]:
+def _read_many(items: list[Item]) -> Iterator[Batch]:
     """Rows for many files in batches, from worker processes when there are enough files to pay for starting them."""
     chunks = [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
     if len(items) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
@@ -200,11 +211,10 @@ def _with_progress(batches: Iterator[Batch], total: int) -> Iterator[Batch]:
 
 
 _INSERTS = {
-    "files": "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
-    "refs": "INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?)",
+    "files": "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    "links": "INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?)",
     "ids": "INSERT OR IGNORE INTO ids VALUES (?, ?, ?)",
-    "events": "INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?)",
-    "facets": "INSERT INTO facets VALUES (?, ?, ?)",
+    "events": "INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 }
 
 
@@ -223,22 +233,20 @@ def _ids_of(result: FileResult) -> list[tuple[str, str]]:
     return [(KIND_OF_FOLDER[result.folder], result.record_id)]
 
 
-def _event_rows(event: Event, path: str) -> tuple[tuple, list[tuple]]:
-    sort_start, sort_end = event.date.sort_key()
-    iso = [d.isoformat() if d else None for d in (event.date.start, event.date.end)]
-    row = (event.id, path, sort_start.isoformat(), sort_end.isoformat(), *iso)
-    facets = [(event.id, "country", c) for c in event.countries] + [(event.id, "theme", t) for t in event.themes]
-    facets += [(event.id, "actor", a.actor) for a in event.actors]
-    facets += [(event.id, "source", s.source) for s in event.sources]
-    return row, facets
+def _event_row(file: int, path: str, value: dict) -> tuple:
+    """An event's row: its dates for filtering and sorting, and its value (read from the value, not a built Event)."""
+    date = parse_edtf(value["date"])
+    sort_start, sort_end = date.sort_key()
+    iso = [d.isoformat() if d else None for d in (date.start, date.end)]
+    return (file, value["id"], path, sort_start.isoformat(), sort_end.isoformat(), *iso, marshal.dumps(value))
 
 
 def _forget(connection: sqlite3.Connection, paths: list[str]) -> None:
     for path in paths:
-        for (event_id,) in connection.execute("SELECT id FROM events WHERE path = ?", (path,)).fetchall():
-            connection.execute("DELETE FROM facets WHERE id = ?", (event_id,))
-        for table in ("files", "refs", "ids", "events"):
-            connection.execute(f"DELETE FROM {table} WHERE path = ?", (path,))
+        row = connection.execute("SELECT file FROM files WHERE path = ?", (path,)).fetchone()
+        if row:
+            for table in ("files", "links", "ids", "events"):
+                connection.execute(f"DELETE FROM {table} WHERE file = ?", row)
 
 
 def _update(connection: sqlite3.Connection, root: Path) -> None:
@@ -254,7 +262,8 @@ def _update(connection: sqlite3.Connection, root: Path) -> None:
         small = len(touched) < BULK_FROM
         ids_before = _ids_in(connection, replaced + removed) if small else set()
         _forget(connection, replaced + removed)
-        items = [(current[path][0], path, *current[path][1:]) for path in changed]
+        first = connection.execute("SELECT coalesce(max(file), 0) + 1 FROM files").fetchone()[0]
+        items = [(number, current[path][0], path, *current[path][1:]) for number, path in enumerate(changed, first)]
         if not small:
             for name in _SECONDARY:
                 connection.execute(f"DROP INDEX IF EXISTS {name}")
@@ -274,8 +283,9 @@ def _update(connection: sqlite3.Connection, root: Path) -> None:
         raise
 
 
-_DANGLING = ("SELECT r.path, r.rowid, r.kind, r.target, r.field, r.line, r.col FROM refs r "
-             "WHERE NOT EXISTS (SELECT 1 FROM ids i WHERE i.kind = r.kind AND i.id = r.target)")
+_DANGLING = ("SELECT f.path, r.rowid, r.kind, r.target, r.field, r.line, r.col FROM links r "
+             "JOIN files f ON f.file = r.file WHERE r.kind != 'country' "
+             "AND NOT EXISTS (SELECT 1 FROM ids i WHERE i.kind = r.kind AND i.id = r.target)")
 _TARGETS_FOR_PARTIAL = 50  # ids appearing or vanishing beyond which checking every reference again is as quick
 
 
@@ -285,7 +295,8 @@ def _ids_in(connection: sqlite3.Connection, paths: list[str]) -> set[tuple[str, 
     for start in range(0, len(paths), 500):
         chunk = paths[start:start + 500]
         found.update(connection.execute(
-            f"SELECT kind, id FROM ids WHERE path IN ({', '.join('?' * len(chunk))})", chunk).fetchall())
+            "SELECT i.kind, i.id FROM ids i JOIN files f ON f.file = i.file "
+            f"WHERE f.path IN ({', '.join('?' * len(chunk))})", chunk).fetchall())
     return found
 
 
@@ -305,7 +316,7 @@ def _dangling_after(connection: sqlite3.Connection, touched: list[str], appeared
     for start in range(0, len(touched), 500):
         chunk = touched[start:start + 500]
         rows.update(((r[0], r[1]), list(r)) for r in connection.execute(
-            f"{_DANGLING} AND r.path IN ({', '.join('?' * len(chunk))})", chunk))
+            f"{_DANGLING} AND f.path IN ({', '.join('?' * len(chunk))})", chunk))
     for kind, target in appeared_or_vanished:
         rows.update(((r[0], r[1]), list(r)) for r in connection.execute(
             f"{_DANGLING} AND r.kind = ? AND r.target = ?", (kind, target)))
@@ -324,7 +335,9 @@ def _problems(connection: sqlite3.Connection, dangling: list[list]) -> list[Prob
     from nkwatch.references import KIND_OF_FOLDER, Reference
 
     broken: dict[str, set[str]] = {kind: set() for kind in KIND_OF_FOLDER.values()}
-    for path, folder in connection.execute("SELECT path, folder FROM files WHERE value IS NULL AND folder != 'themes'"):
+    # A file with problems of its own is one whose value could not be used.
+    for path, folder in connection.execute("SELECT path, folder FROM files "
+                                           "WHERE problems IS NOT NULL AND folder != 'themes'"):
         broken[KIND_OF_FOLDER[folder]].add(Path(path).stem)
     known: dict[str, list[str]] = {}
     for path, _, kind, target, name, line, column in dangling:
@@ -343,11 +356,10 @@ class IndexedEvents(Mapping):
         self.connection = connection
 
     def __getitem__(self, event_id: str) -> Event:
-        row = self.connection.execute("SELECT f.value, f.path FROM events e JOIN files f ON f.path = e.path "
-                                      "WHERE e.id = ?", (event_id,)).fetchone()
+        row = self.connection.execute("SELECT value, path FROM events WHERE id = ?", (event_id,)).fetchone()
         if row is None:
             raise KeyError(event_id)
-        return build_event(json.loads(row[0]), row[1])
+        return build_event(marshal.loads(row[0]), row[1])
 
     def __iter__(self) -> Iterator[str]:
         return (row[0] for row in self.connection.execute("SELECT id FROM events ORDER BY sort_start, sort_end, id"))
@@ -367,10 +379,9 @@ class IndexedEvents(Mapping):
         # With a limit, walk events in date order and stop early; without one, SQLite's own plan (a sort) is faster.
         order = " INDEXED BY events_order" if filters is not None and filters.limit else ""
         cursor = self.connection.execute(
-            f"SELECT f.value, f.path FROM events e{order} JOIN files f ON f.path = e.path"
-            f"{where} ORDER BY e.sort_start, e.sort_end, e.id", params)
+            f"SELECT e.value, e.path FROM events e{order}{where} ORDER BY e.sort_start, e.sort_end, e.id", params)
         for value, path in cursor:
-            yield build_event(json.loads(value), path)
+            yield build_event(marshal.loads(value), path)
 
     def count(self, filters) -> int:
         """How many events pass the facet and date filters."""
@@ -385,7 +396,8 @@ def _where(filters) -> tuple[str, list]:
                               ("source", filters.sources)):
             if values:
                 marks = ", ".join("?" * len(values))
-                clauses.append(f"e.id IN (SELECT id FROM facets WHERE facet = ? AND value IN ({marks}))")
+                clauses.append(f"e.file IN (SELECT file FROM links WHERE kind = ? AND target IN ({marks}) "
+                               "AND facet = 1)")
                 params += [facet, *values]
         if filters.since:
             clauses.append("(e.end_ IS NULL OR e.end_ >= ?)")
@@ -402,9 +414,9 @@ def _small_records(connection: sqlite3.Connection) -> dict[str, dict]:
             "SELECT folder, value, path FROM files WHERE value IS NOT NULL AND folder IN "
             "('themes', 'sources', 'actors', 'places', 'figures') ORDER BY path"):
         if folder == "themes":
-            records["themes"] = build_themes(json.loads(value))
+            records["themes"] = build_themes(marshal.loads(value))
         else:
-            record = BUILDERS[folder](json.loads(value), path)
+            record = BUILDERS[folder](marshal.loads(value), path)
             records[folder][record.id] = record
     return records
 
@@ -417,7 +429,10 @@ def open_indexed(path: str | os.PathLike | None = None, *, defer_check: bool = F
     """
     root = dataset_path(path)
     check_root(root)
-    connection = _connect(index_file(root))
+    location = index_file(root)
+    if not location.exists():
+        _build_first(location, root)
+    connection = _connect(location)
     if not (defer_check and freshness.deferred(root) and _read_as_stored(connection, root)):
         _update(connection, root)
     problems = json.loads(_meta(connection, "problems") or "[]")
@@ -426,6 +441,60 @@ def open_indexed(path: str | os.PathLike | None = None, *, defer_check: bool = F
     small = _small_records(connection)
     return Dataset(str(root), small["sources"], small["actors"], small["places"], small["themes"],
                    IndexedEvents(connection), small["figures"])
+
+
+def _build_first(location: Path, root: Path) -> None:
+    """Build a dataset's first index in a file of its own, and give it the index's name once it is complete.
+
+    A first build then writes each page once, with no syncing and its rollback journal in memory, rather than into
+    the write-ahead log and from there into the database. The finished file is linked to the index's name, never
+    renamed over an index that another process may have open: if another build got there first, that one is kept.
+    """
+    location.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned_builds(location)
+    building = location.with_name(f"{location.name}.building-{os.getpid()}")
+    building.unlink(missing_ok=True)
+    try:
+        connection = sqlite3.connect(building, isolation_level=None)
+        try:
+            connection.execute("PRAGMA journal_mode=MEMORY")
+            connection.execute("PRAGMA synchronous=OFF")
+            _reset(connection)
+            _update(connection, root)
+            connection.execute("PRAGMA journal_mode=WAL")
+        finally:
+            connection.close()
+        _publish(building, location)
+    finally:
+        building.unlink(missing_ok=True)
+
+
+def _publish(building: Path, location: Path) -> None:
+    try:
+        os.link(building, location)
+    except FileExistsError:
+        pass  # built by another process meanwhile
+    except OSError:  # a file system without hard links
+        if not location.exists():
+            os.replace(building, location)
+
+
+def _remove_abandoned_builds(location: Path) -> None:
+    """Delete the files of first builds whose process is gone (killed before it could clean up)."""
+    for leftover in location.parent.glob(f"{glob.escape(location.name)}.building-*"):
+        pid = leftover.name.rpartition("-")[2]
+        if pid.isdigit() and not _running(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but is someone else's
+        return True
+    return True
 
 
 def _read_as_stored(connection: sqlite3.Connection, root: Path) -> bool:

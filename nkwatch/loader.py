@@ -87,12 +87,6 @@ class FileResult:
         return self.value.get("id") if isinstance(self.value, dict) else None
 
 
-def _position(document, path: Path_) -> tuple[int | None, int | None]:
-    while path and path not in document.marks:
-        path = path[:-1]
-    return document.marks.get(path, (None, None))
-
-
 def _semantic_problems(folder: str, value: dict, stem: str) -> list[tuple[Path_, str]]:
     """What a file's schema cannot say: the id matches the name, dates are real, ranges run low to high."""
     from nkwatch.countries import is_country_code
@@ -159,11 +153,11 @@ def check_record_text(folder: str, text: str, shown: str, stem: str) -> FileResu
     if not found:
         found = _theme_problems(value) if folder == "themes" else _semantic_problems(folder, value, stem)
     for where, message in found:
-        result.problems.append(Problem(shown, *_position(document, where), record, field_name(where), message))
+        result.problems.append(Problem(shown, *document.position(where), record, field_name(where), message))
     if not found:
         result.value = value
         for ref in references_of(folder, value) if folder != "themes" else ():
-            result.references.append((ref.kind, ref.target, field_name(ref.field), *_position(document, ref.field)))
+            result.references.append((ref.kind, ref.target, field_name(ref.field), *document.position(ref.field)))
     return result
 
 

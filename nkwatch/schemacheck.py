@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
@@ -31,6 +32,8 @@ def load_schema(name: str) -> dict:
 
 def clean_text(text: str) -> str:
     """Drop control characters and bidirectional overrides, and normalise to NFC."""
+    if text.isprintable():  # holds none of them (every character strip_unsafe drops is unprintable): the usual case
+        return text if text.isascii() else unicodedata.normalize("NFC", text)
     return unicodedata.normalize("NFC", strip_unsafe(text))
 
 
@@ -88,103 +91,184 @@ class Checker:
 
     def check(self, value: object) -> object:
         """Return the typed value; problems are left in ``self.problems``."""
-        return self._check(value, prepared_schema(self.schema_name), self.schema_name, ())
+        return compiled_schema(self.schema_name)(value, (), self.problems)
 
-    def _fail(self, path: Path_, message: str) -> None:
-        self.problems.append((path, message))
 
-    def _check(self, value: object, schema: dict, base: str, path: Path_) -> object:
-        if "anyOf" in schema:
-            return self._check_any_of(value, schema, base, path)
-        if "enum" in schema:
-            return self._check_enum(value, schema["enum"], path)
-        types = schema["_types"]
-        if isinstance(value, dict) and "object" in types:
-            return self._check_object(value, schema, base, path)
-        if isinstance(value, list) and "array" in types:
-            return self._check_array(value, schema, base, path)
-        if isinstance(value, Scalar):
-            return self._check_scalar(value, schema, types, path)
-        self._fail(path, f"expected {self._expected(types)}, found {describe(value)}")
+Check = Callable[[object, Path_, list], object]
+"""A compiled schema node: (value, its path, the problems list to add to) → the typed value."""
+
+
+@cache
+def compiled_schema(name: str) -> Check:
+    """The schema file NAME as one function that checks a value and returns it typed.
+
+    Each schema node becomes a closure with its choices made once (which keywords apply, the messages' fixed
+    parts), rather than looked up again for every value of every file: checking an index's worth of files spent
+    most of its time asking each node which keywords it has.
+    """
+    return _compile(prepared_schema(name))
+
+
+def _compile(schema: dict) -> Check:
+    if "anyOf" in schema:
+        return _compile_any_of(schema)
+    if "enum" in schema:
+        return _compile_enum(schema["enum"])
+    types = schema["_types"]
+    check_object = _compile_object(schema) if "object" in types else None
+    check_array = _compile_array(schema) if "array" in types else None
+    check_scalar = _compile_scalar(schema, types)
+    expected = _expected(types)
+
+    def check(value, path, problems):
+        kind = value.__class__
+        if kind is dict and check_object:
+            return check_object(value, path, problems)
+        if kind is list and check_array:
+            return check_array(value, path, problems)
+        if kind is Scalar:
+            return check_scalar(value, path, problems)
+        problems.append((path, f"expected {expected}, found {describe(value)}"))
         return None
 
-    def _expected(self, types: list[str]) -> str:
-        return " or ".join(_TYPE_WORDS.get(t, t) for t in types) or "a value"
+    return check
 
-    def _check_any_of(self, value: object, schema: dict, base: str, path: Path_) -> object:
-        for option in schema["anyOf"]:
-            trial = Checker(self.schema_name)
-            result = trial._check(value, option, base, path)
-            if not trial.problems:
+
+def _expected(types: list[str]) -> str:
+    return " or ".join(_TYPE_WORDS.get(t, t) for t in types) or "a value"
+
+
+def _compile_any_of(schema: dict) -> Check:
+    options = [_compile(option) for option in schema["anyOf"]]
+    wanted = schema.get("description", "a valid value")
+    wanted = wanted[0].lower() + wanted[1:]
+
+    def check(value, path, problems):
+        for option in options:
+            trial: list = []
+            result = option(value, path, trial)
+            if not trial:
                 return result
-        wanted = schema.get("description", "a valid value")
-        self._fail(path, f"expected {wanted[0].lower() + wanted[1:]}, found {describe(value)}")
+        problems.append((path, f"expected {wanted}, found {describe(value)}"))
         return None
 
-    def _check_enum(self, value: object, allowed: list, path: Path_) -> object:
-        if isinstance(value, Scalar):
-            if value.is_null and None in allowed:
+    return check
+
+
+def _compile_enum(allowed: list) -> Check:
+    null_allowed = None in allowed
+    words = frozenset(a for a in allowed if isinstance(a, str))
+    choices = ", ".join(str(a) for a in allowed if a is not None)
+
+    def check(value, path, problems):
+        if value.__class__ is Scalar:
+            if null_allowed and value.is_null:
                 return None
-            if value.text in allowed:
+            if value.text in words:
                 return value.text
-        choices = ", ".join(str(a) for a in allowed if a is not None)
-        self._fail(path, f"{describe(value)} is not one of: {choices}")
+        problems.append((path, f"{describe(value)} is not one of: {choices}"))
         return None
 
-    def _check_object(self, value: dict, schema: dict, base: str, path: Path_) -> dict:
-        properties = schema.get("properties", {})
+    return check
+
+
+def _compile_object(schema: dict) -> Check:
+    properties = {key: _compile(node) for key, node in schema.get("properties", {}).items()}
+    closed = schema.get("additionalProperties") is False
+    valid = ", ".join(properties)
+    required = schema.get("required", [])
+    check_any = _compile(_ANY)
+
+    def check(value, path, problems):
         result = {}
         for key, item in value.items():
-            if key not in properties and schema.get("additionalProperties") is False:
-                self._fail(path + (key,), f"unknown field {key!r}; valid fields are: {', '.join(properties)}")
-                continue
-            result[key] = self._check(item, properties.get(key, _ANY), base, path + (key,))
-        for key in schema.get("required", []):
+            check_item = properties.get(key)
+            if check_item is None:
+                if closed:
+                    problems.append((path + (key,), f"unknown field {key!r}; valid fields are: {valid}"))
+                    continue
+                check_item = check_any
+            result[key] = check_item(item, path + (key,), problems)
+        for key in required:
             if key not in value:
-                self._fail(path, f"missing required field {key!r}")
+                problems.append((path, f"missing required field {key!r}"))
         return result
 
-    def _check_array(self, value: list, schema: dict, base: str, path: Path_) -> list:
-        items = [self._check(item, schema.get("items", _ANY), base, path + (i,)) for i, item in enumerate(value)]
-        if len(items) < schema.get("minItems", 0):
-            self._fail(path, f"needs at least {schema['minItems']} item(s)")
-        if schema.get("uniqueItems"):
+    return check
+
+
+def _compile_array(schema: dict) -> Check:
+    check_item = _compile(schema.get("items", _ANY))
+    least = schema.get("minItems", 0)
+    unique = schema.get("uniqueItems", False)
+
+    def check(value, path, problems):
+        items = [check_item(item, path + (i,), problems) for i, item in enumerate(value)]
+        if len(items) < least:
+            problems.append((path, f"needs at least {least} item(s)"))
+        if unique:
             seen = set()
             for i, item in enumerate(items):
                 key = item if isinstance(item, str) else json.dumps(item, sort_keys=True, default=str)
                 if key in seen:
-                    self._fail(path + (i,), f"{item!r} is listed twice")
+                    problems.append((path + (i,), f"{item!r} is listed twice"))
                 seen.add(key)
         return items
 
-    def _check_scalar(self, value: Scalar, schema: dict, types: list[str], path: Path_) -> object:
-        if value.is_null and "null" in types:
+    return check
+
+
+def _compile_scalar(schema: dict, types: list[str]) -> Check:
+    nullable = "null" in types
+    numeric = "number" in types or "integer" in types
+    textual = "string" in types
+    check_number = _compile_bounds(schema)
+    check_string = _compile_string(schema)
+    expected = _expected(types)
+
+    def check(value, path, problems):
+        if nullable and value.is_null:
             return None
-        if "number" in types or "integer" in types:
+        if numeric:
             if value.plain and _DECIMAL.fullmatch(value.text):
-                return self._check_bounds(float(value.text) if "." in value.text else int(value.text), schema, path)
-            if "string" not in types:
-                self._fail(path, f"expected a number written in plain decimal digits, found {describe(value)}")
+                text = value.text
+                return check_number(float(text) if "." in text else int(text), path, problems)
+            if not textual:
+                problems.append((path, f"expected a number written in plain decimal digits, found {describe(value)}"))
                 return None
-        if "string" in types:
-            return self._check_string(clean_text(value.text), schema, path)
-        self._fail(path, f"expected {self._expected(types)}, found {describe(value)}")
+        if textual:
+            return check_string(clean_text(value.text), path, problems)
+        problems.append((path, f"expected {expected}, found {describe(value)}"))
         return None
 
-    def _check_bounds(self, number: float, schema: dict, path: Path_) -> float:
-        if "minimum" in schema and number < schema["minimum"]:
-            self._fail(path, f"{number} is below the minimum {schema['minimum']}")
-        if "maximum" in schema and number > schema["maximum"]:
-            self._fail(path, f"{number} is above the maximum {schema['maximum']}")
+    return check
+
+
+def _compile_bounds(schema: dict) -> Check:
+    low, high = schema.get("minimum"), schema.get("maximum")
+
+    def check(number, path, problems):
+        if low is not None and number < low:
+            problems.append((path, f"{number} is below the minimum {low}"))
+        if high is not None and number > high:
+            problems.append((path, f"{number} is above the maximum {high}"))
         return number
 
-    def _check_string(self, text: str, schema: dict, path: Path_) -> str:
-        if len(text) < schema.get("minLength", 0):
-            self._fail(path, "must not be empty")
-        if len(text) > schema.get("maxLength", 10**9):
-            self._fail(path, f"is {len(text)} characters long; at most {schema['maxLength']} are allowed")
-        pattern = schema.get("_pattern")
+    return check
+
+
+def _compile_string(schema: dict) -> Check:
+    shortest, longest = schema.get("minLength", 0), schema.get("maxLength", 10**9)
+    pattern = schema.get("_pattern")
+    hint = schema.get("description", f"the pattern {pattern.pattern}") if pattern else ""
+
+    def check(text, path, problems):
+        if len(text) < shortest:
+            problems.append((path, "must not be empty"))
+        if len(text) > longest:
+            problems.append((path, f"is {len(text)} characters long; at most {longest} are allowed"))
         if pattern and not pattern.search(text):
-            hint = schema.get("description", f"the pattern {pattern.pattern}")
-            self._fail(path, f"{text!r} is not valid: expected {hint}")
+            problems.append((path, f"{text!r} is not valid: expected {hint}"))
         return text
+
+    return check

@@ -91,3 +91,12 @@ def test_sorting_by_start_then_end():
 )
 def test_humanized_dates(text, words):
     assert humanize(parse_edtf(text)) == words
+
+
+def test_days_in_month_agrees_with_the_calendar_module():
+    import calendar
+
+    from nkwatch.dates import days_in_month
+
+    assert all(days_in_month(year, month) == calendar.monthrange(year, month)[1]
+               for year in range(1, 3000) for month in range(1, 13))

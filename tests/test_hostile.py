@@ -166,14 +166,14 @@ def test_unreadable_file(capsys, tmp_path):
 def test_unreadable_file_simulated(capsys, tmp_path, monkeypatch):
     root = dataset_with(tmp_path)
     locked = root / "events" / "kim-defects.yaml"
-    real_read_bytes = Path.read_bytes
+    import builtins
 
-    def read_bytes(path):
-        if path == locked:
+    def guarded_open(path, *args, **kwargs):
+        if Path(path) == locked:
             raise PermissionError(13, "Permission denied")
-        return real_read_bytes(path)
+        return builtins.open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr("nkwatch.yamlread.open", guarded_open, raising=False)  # the reader's own name for open
     _one_problem(capsys, root, f"{locked}: cannot be read: permission denied")
 
 

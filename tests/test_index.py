@@ -130,3 +130,40 @@ def test_a_reference_to_a_broken_file_says_so_through_the_index(capsys, mini):
     assert result.err.splitlines()[-2] == (
         f"{mini}/events/tomsk-walkout.yaml:16:11: tomsk-walkout related[0]: names the event 'yanji-strike', "
         "whose file has problems of its own (listed with it)")
+
+
+def test_a_first_build_is_built_aside_and_leaves_only_the_index(mini):
+    leftover = index_file(mini).with_name(index_file(mini).name + ".building-2147483646")  # no such process
+    leftover.parent.mkdir(parents=True, exist_ok=True)
+    leftover.write_bytes(b"half a build")
+    open_indexed(mini)
+    names = {p.name for p in index_file(mini).parent.iterdir()}
+    assert index_file(mini).name in names
+    assert [name for name in names if ".building-" in name] == []
+
+
+def test_an_interrupted_first_build_leaves_nothing_behind(mini, monkeypatch):
+    from nkwatch import index
+
+    def interrupted(connection, batch):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(index, "_store", interrupted)
+    try:
+        open_indexed(mini)
+        raise AssertionError("expected KeyboardInterrupt")
+    except KeyboardInterrupt:
+        pass
+    assert list(index_file(mini).parent.iterdir()) == []
+
+
+def test_a_finished_build_never_replaces_an_index_another_process_published(tmp_path):
+    from nkwatch.index import _publish
+
+    building, published = tmp_path / "building", tmp_path / "index"
+    building.write_text("this build")
+    published.write_text("the other process's build")
+    _publish(building, published)
+    assert published.read_text() == "the other process's build"
+    _publish(building, tmp_path / "new")
+    assert (tmp_path / "new").read_text() == "this build"

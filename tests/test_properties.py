@@ -207,3 +207,48 @@ def test_non_utf8_arguments_through_a_real_process(tmp_path, mini, args):
                             cwd=tmp_path, timeout=60)
     assert result.returncode == 2
     assert result.stderr.startswith(b"nkwatch: argument ") and result.stderr.endswith(b" is not UTF-8 text\n")
+
+
+def _paths(value, path=()):
+    """Every path in a nested value, the root's () included."""
+    yield path
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        yield from _paths(item, (*path, key))
+
+
+def _texts(value):
+    """A parsed value with each Scalar replaced by its text."""
+    if isinstance(value, dict):
+        return {key: _texts(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_texts(item) for item in value]
+    return value.text
+
+
+# Text YAML can hold as written: no control characters or line separators (YAML reads U+0085 as a line break).
+YAML_TEXT = st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\x85\ufeff")
+NESTED_TEXT = st.recursive(
+    st.text(YAML_TEXT, max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(YAML_TEXT, min_size=1, max_size=6), inner,
+                                                                max_size=4),
+    max_leaves=20)
+
+
+@FAST
+@given(NESTED_TEXT, st.booleans())
+def test_any_nesting_of_mappings_lists_and_text_reads_back_as_written(value, flow):
+    document = parse_document(yaml.safe_dump({"root": value}, default_flow_style=flow, allow_unicode=True))
+    assert _texts(document.root) == {"root": value}
+    assert set(document.marks) == set(_paths({"root": value}))
+
+
+@FAST
+@given(st.text())
+def test_the_printable_text_shortcut_cleans_text_as_the_full_rules_do(text):
+    import unicodedata
+
+    from nkwatch.schemacheck import clean_text
+    from nkwatch.textnorm import strip_unsafe
+
+    assert clean_text(text) == unicodedata.normalize("NFC", strip_unsafe(text))
