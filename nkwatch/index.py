@@ -13,9 +13,7 @@ import glob
 import json
 import marshal
 import os
-import re
 import sqlite3
-import zlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -64,17 +62,9 @@ FACET_FIELDS = ("countries", "themes", "actors", "sources")
 """The event fields whose values are facets (a source named only in a discrepancy is not one of the event's)."""
 
 
-def cache_folder() -> Path:
-    """Where indexes live: ``$XDG_CACHE_HOME/nkwatch``, else ``~/.cache/nkwatch``."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "nkwatch"
-
-
 def index_file(root: Path) -> Path:
-    """The index of one dataset folder, named after its absolute path (readable, with a checksum)."""
-    absolute = str(root.resolve())
-    readable = re.sub(r"[^A-Za-z0-9]+", "-", absolute).strip("-")[-80:]
-    return cache_folder() / f"{readable}-{zlib.crc32(absolute.encode()):08x}.sqlite"
+    """The index of one dataset folder, in the cache folder, named after its absolute path."""
+    return Path(freshness.index_path(root))
 
 
 def scan(root: Path) -> dict[str, tuple[str, int, int]]:

@@ -114,3 +114,32 @@ def test_a_file_broken_after_the_index_was_built_is_reported_not_hidden(large, t
         assert "event-000006.yaml:3" in shown.stderr
     finally:
         path.write_text(original, encoding="utf-8")
+
+
+def _date_folders(root: Path, seconds_ago: float) -> None:
+    """Give the dataset's record folders a modification time this long before now."""
+    import time
+
+    when = time.time() - seconds_ago
+    for folder in freshness.RECORD_FOLDERS:
+        if (root / folder).is_dir():
+            os.utime(root / folder, (when, when))
+
+
+def test_a_kept_listing_gives_the_fingerprint_listing_the_folders_gives(mini):
+    _date_folders(mini, 0)
+    listed = freshness.fingerprint(mini)
+    assert not os.path.exists(freshness.listing_path(mini)), "folders changed just now are not kept"
+    _date_folders(mini, 60)
+    listed = freshness.fingerprint(mini)
+    assert os.path.exists(freshness.listing_path(mini))
+    assert freshness.fingerprint(mini) == listed
+
+
+def test_a_file_added_beside_a_kept_listing_is_noticed(mini):
+    _date_folders(mini, 60)
+    before = freshness.fingerprint(mini)
+    (mini / "events" / "extra.yaml").write_text("id: extra\n")
+    after = freshness.fingerprint(mini)
+    assert after != before
+    assert after.split("|")[4].split(":")[2] == str(len(os.listdir(mini / "events")))  # the count, listed again
