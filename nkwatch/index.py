@@ -35,7 +35,7 @@ from nkwatch.loader import (
 from nkwatch.models import Dataset, Event
 
 FORMAT_VERSION = "5"
-PARALLEL_FROM = 2000  # files to read before it pays to start worker processes
+PARALLEL_FROM = 500  # files to read before it pays to start worker processes
 PROGRESS_FROM = 3000  # files to read before a progress bar is worth showing
 
 BULK_FROM = 1000  # changed files from which dropping and rebuilding the secondary indexes is faster

@@ -44,22 +44,22 @@ def _meta_line(event: Event) -> Text:
 def timeline(events: list[Event]) -> RenderableType:
     """Events grouped by year: date as a person says it, title, and a line of countries, people and themes."""
     blocks: list[RenderableType] = []
-    year = None
+    year = grid = None
     for event in events:
         event_year = event.date.sort_key()[0].year
         if event_year != year:
             year = event_year
             gap = "\n" if blocks else ""
             blocks.append(Text(f"{gap}{year}", style="bold underline"))
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(width=15, no_wrap=True, style="cyan")
-        grid.add_column(ratio=1)
+            grid = Table.grid(padding=(0, 2))  # one per year: Rich lays out a table at a time, so fewer is faster
+            grid.add_column(width=15, no_wrap=True, style="cyan")
+            grid.add_column(ratio=1)
+            blocks.append(grid)
         body = plain(event.title)
         body.stylize("bold")
         body.append("\n")
         body.append_text(_meta_line(event))
         grid.add_row(plain(humanize(event.date)), body)
-        blocks.append(grid)
     return Group(*blocks)
 
 
