@@ -29,6 +29,7 @@ from nkwatch.loader import (
     build_themes,
     check_root,
     dataset_path,
+    duplicate_problems,
     missing_message,
     read_record_file,
 )
@@ -54,7 +55,8 @@ CREATE TABLE IF NOT EXISTS files(file INTEGER PRIMARY KEY, path TEXT UNIQUE, fol
     mtime_ns INTEGER, record TEXT, value BLOB, problems TEXT);
 CREATE TABLE IF NOT EXISTS links(file INTEGER, kind TEXT, target TEXT, field TEXT, line INTEGER, col INTEGER,
     facet INTEGER);
-CREATE TABLE IF NOT EXISTS ids(kind TEXT, id TEXT, file INTEGER, PRIMARY KEY(kind, id, file));
+CREATE TABLE IF NOT EXISTS ids(kind TEXT, id TEXT, file INTEGER, line INTEGER, col INTEGER,
+    PRIMARY KEY(kind, id, file));
 CREATE TABLE IF NOT EXISTS events(file INTEGER PRIMARY KEY, id TEXT UNIQUE, path TEXT, sort_start TEXT,
     sort_end TEXT, start TEXT, end_ TEXT, value BLOB);
 """ + ";".join(f"CREATE INDEX IF NOT EXISTS {name} ON {columns}" for name, columns in _SECONDARY.items())
@@ -156,7 +158,7 @@ def file_rows(item: Item, batch: Batch) -> None:
     facets = folder == "events"
     batch["links"] += [(file, kind, target, field, line, column, facets and field.startswith(_FACET_PREFIXES))
                        for kind, target, field, line, column in result.references]
-    batch["ids"] += [(kind, record, file) for kind, record in _ids_of(result)]
+    batch["ids"] += [(kind, record, file, *result.id_position) for kind, record in _ids_of(result)]
     if facets and value is not None:
         batch["events"].append(_event_row(file, path, value))
         batch["links"] += [(file, "country", code, None, None, None, True) for code in value["countries"]]
@@ -203,7 +205,7 @@ def _with_progress(batches: Iterator[Batch], total: int) -> Iterator[Batch]:
 _INSERTS = {
     "files": "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     "links": "INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?)",
-    "ids": "INSERT OR IGNORE INTO ids VALUES (?, ?, ?)",
+    "ids": "INSERT OR IGNORE INTO ids VALUES (?, ?, ?, ?, ?)",
     "events": "INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 }
 
@@ -320,6 +322,9 @@ def _problems(connection: sqlite3.Connection, dangling: list[list]) -> list[Prob
     for path, problems in connection.execute("SELECT path, problems FROM files WHERE problems IS NOT NULL "
                                              f"ORDER BY CASE folder {order} END, path"):
         found += [Problem(path, *p) for p in json.loads(problems)]
+    found += duplicate_problems(connection.execute(
+        "SELECT i.kind, i.id, f.path, i.line, i.col FROM ids i JOIN files f ON f.file = i.file WHERE i.kind != 'theme' "
+        "AND (i.kind, i.id) IN (SELECT kind, id FROM ids GROUP BY kind, id HAVING count(*) > 1)"))
     if not dangling:
         return found
     from nkwatch.references import KIND_OF_FOLDER, Reference

@@ -80,6 +80,8 @@ class FileResult:
     """What is wrong with the file on its own."""
     references: list[tuple[str, str, str | None, int | None, int | None]] = field(default_factory=list)
     """(kind, target id, field, line, column) of each id the record names."""
+    id_position: tuple[int | None, int | None] = (None, None)
+    """Where the record's own id is written (line, column)."""
 
     @property
     def record_id(self) -> str | None:
@@ -156,6 +158,7 @@ def check_record_text(folder: str, text: str, shown: str, stem: str) -> FileResu
         result.problems.append(Problem(shown, *document.position(where), record, field_name(where), message))
     if not found:
         result.value = value
+        result.id_position = document.position(("id",))
         for ref in references_of(folder, value) if folder != "themes" else ():
             result.references.append((ref.kind, ref.target, field_name(ref.field), *document.position(ref.field)))
     return result
@@ -181,6 +184,19 @@ def check_root(root: Path) -> None:
     except OSError as error:  # a name the system refuses: too long, say
         what = f"cannot be opened: {error.strerror or error}"
     raise DataError([Problem(str(root), None, None, None, None, f"dataset folder {what}")])
+
+
+def duplicate_problems(ids: Iterable[tuple[str, str, str, int | None, int | None]]) -> list[Problem]:
+    """A problem for each file whose record's id another file already holds (``x.yaml`` beside ``x.yml``), given
+    each record's (kind, id, file, line, column); the first file in name order keeps the id."""
+    first: dict[tuple[str, str], str] = {}
+    found = []
+    for kind, record, path, line, column in sorted(ids, key=lambda entry: entry[2]):
+        holder = first.setdefault((kind, record), path)
+        if holder != path:
+            message = f"{kind} id {record!r} is already taken by {holder}; keep one of the two files"
+            found.append(Problem(path, line, column, record, "id", message))
+    return found
 
 
 def known_ids(results: Iterable[FileResult]) -> dict[str, set[str]]:
@@ -290,6 +306,8 @@ def assemble(root: Path, results: list[FileResult]) -> Dataset:
     """Put checked files together into a Dataset, or raise DataError with every problem found."""
     ids = known_ids(results)
     problems = [p for r in results for p in r.problems]
+    problems += duplicate_problems((KIND_OF_FOLDER[r.folder], r.record_id, r.path, *r.id_position) for r in results
+                                   if r.value is not None and r.folder != "themes")
     broken = broken_ids(results)
     problems += [p for r in results for p in reference_problems(r, ids, broken)]
     if problems:

@@ -144,6 +144,8 @@ def check_record(root: Path, folder: str, text: str, shown: str) -> dict:
     try:
         return check_candidate(root, folder, text, shown, record_id or Path(shown).stem)
     except DataError as error:
+        if record_id:
+            refuse_taken_id(root, folder, record_id)  # taken meanwhile by another add: say so, as above
         raise RecordRefused(error.problems, SINGULAR[folder]) from None
 
 

@@ -167,3 +167,17 @@ def test_a_finished_build_never_replaces_an_index_another_process_published(tmp_
     assert published.read_text() == "the other process's build"
     _publish(building, tmp_path / "new")
     assert (tmp_path / "new").read_text() == "this build"
+
+
+def test_two_files_with_one_id_are_a_problem_not_a_silent_choice(capsys, mini):
+    events = mini / "events"
+    (events / "kim-defects.yml").write_text((events / "kim-defects.yaml").read_text())
+    expected = (f"{events}/kim-defects.yml:1:1: kim-defects id: event id 'kim-defects' is already taken by "
+                f"{events}/kim-defects.yaml; keep one of the two files")
+    result = run(capsys, "--data", str(mini), "validate")
+    assert (result.code, result.err.splitlines()) == (1, [expected, "nkwatch: the dataset has 1 problem"])
+    try:
+        load_dataset(mini)
+        raise AssertionError("expected a DataError")
+    except DataError as error:
+        assert [str(problem) for problem in error.problems] == [expected]
