@@ -149,7 +149,7 @@ Item = tuple[int, str, str, int, int]
 def file_rows(item: Item, batch: Batch) -> None:
     """Read and check one file and add the rows the index stores to batch."""
     file, folder, path, size, mtime = item
-    result = read_record_file(folder, Path(path))
+    result = read_record_file(folder, path)
     problems = [[p.line, p.column, p.record, p.field, p.message] for p in result.problems]
     value = result.value
     stored = marshal.dumps(value) if value is not None and folder != "events" else None
@@ -262,6 +262,7 @@ def _update(connection: sqlite3.Connection, root: Path) -> None:
         for batch in _with_progress(_read_many(items), len(items)):
             _store(connection, batch)
         if not small:
+            connection.execute(f"PRAGMA threads={os.cpu_count() or 1}")  # sorts for the indexes on every core
             for name, columns in _SECONDARY.items():
                 connection.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {columns}")
         appeared_or_vanished = ids_before ^ _ids_in(connection, touched) if small else None

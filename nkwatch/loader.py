@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from nkwatch.dates import parse_edtf
@@ -56,6 +57,7 @@ def dataset_path(explicit: str | os.PathLike | None = None) -> Path:
     return Path(chosen) if chosen else bundled_data_path()
 
 
+@lru_cache(maxsize=4096)  # the same few fields (``actors[0].actor``) are named in file after file
 def field_name(path: Path_) -> str | None:
     """A value's position as a dotted field name: ``sources[1].source``."""
     name = ""
@@ -123,17 +125,18 @@ def _theme_problems(values: list) -> list[tuple[Path_, str]]:
     return found
 
 
-def read_record_file(folder: str, path: Path) -> FileResult:
+def read_record_file(folder: str, path: str | os.PathLike) -> FileResult:
     """Read, parse and check one data file on its own, collecting every problem it has."""
     # Imported here, as in check_record_text: a query served from the index never reads YAML.
     from nkwatch.yamlread import YamlProblem, read_text
 
+    shown = os.fspath(path)
     try:
-        text = read_text(path)
+        text = read_text(shown)
     except YamlProblem as error:
-        return FileResult(folder, str(path), problems=[Problem(str(path), error.line, error.column, None, None,
-                                                               error.message)])
-    return check_record_text(folder, text, str(path), path.stem)
+        return FileResult(folder, shown, problems=[Problem(shown, error.line, error.column, None, None,
+                                                           error.message)])
+    return check_record_text(folder, text, shown, os.path.splitext(os.path.basename(shown))[0])
 
 
 def check_record_text(folder: str, text: str, shown: str, stem: str) -> FileResult:

@@ -115,6 +115,8 @@ def _compile(schema: dict) -> Check:
     if "enum" in schema:
         return _compile_enum(schema["enum"])
     types = schema["_types"]
+    if types == ["string"]:
+        return _compile_text(schema)
     check_object = _compile_object(schema) if "object" in types else None
     check_array = _compile_array(schema) if "array" in types else None
     check_scalar = _compile_scalar(schema, types)
@@ -136,6 +138,19 @@ def _compile(schema: dict) -> Check:
 
 def _expected(types: list[str]) -> str:
     return " or ".join(_TYPE_WORDS.get(t, t) for t in types) or "a value"
+
+
+def _compile_text(schema: dict) -> Check:
+    """A node that holds text and nothing else, the most common kind, checked in one step."""
+    check_string = _compile_string(schema)
+
+    def check(value, path, problems):
+        if value.__class__ is Scalar:
+            return check_string(clean_text(value.text), path, problems)
+        problems.append((path, f"expected text, found {describe(value)}"))
+        return None
+
+    return check
 
 
 def _compile_any_of(schema: dict) -> Check:

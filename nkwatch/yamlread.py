@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass
-from pathlib import Path
 from typing import NamedTuple
 
 MAX_FILE_BYTES = 1_000_000
@@ -72,7 +71,7 @@ def _loader_class():
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def read_text(path: Path) -> str:
+def read_text(path: str | os.PathLike) -> str:
     """Read a data file as UTF-8 text, refusing what is not a small text file."""
     try:
         with open(path, "rb") as file:  # one open and one fstat: this runs for every file of a dataset
