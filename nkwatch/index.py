@@ -177,7 +177,9 @@ def batch_rows(items: list[Item]) -> Batch:
 
 def _read_many(items: list[Item]) -> Iterator[Batch]:
     """Rows for many files in batches, from worker processes when there are enough files to pay for starting them."""
-    chunks = [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
+    # Smaller batches for fewer files, so that the workers finish together rather than one waiting on the other.
+    size = max(16, min(CHUNK, len(items) // (8 * (os.cpu_count() or 1))))
+    chunks = [items[start:start + size] for start in range(0, len(items), size)]
     if len(items) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         yield from map(batch_rows, chunks)
         return
