@@ -14,6 +14,7 @@ import json
 import marshal
 import os
 import sqlite3
+import weakref
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -97,9 +98,23 @@ def _stat_or_none(path: Path) -> os.stat_result | None:
         return None
 
 
+class _Connection(sqlite3.Connection):
+    """A connection to an index; a subclass only so that it can be tracked by weak reference (see close_connections)."""
+
+
+_open_connections: weakref.WeakSet = weakref.WeakSet()
+
+
+def close_connections() -> None:
+    """Close every index connection still open: for a process that ends without Python's teardown, which would."""
+    for connection in list(_open_connections):
+        connection.close()
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(path, timeout=120, isolation_level=None)
+    connection = sqlite3.connect(path, timeout=120, isolation_level=None, factory=_Connection)
+    _open_connections.add(connection)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=NORMAL")
     version = _meta(connection, "version") if _has_meta(connection) else None

@@ -145,7 +145,8 @@ def _build(parser) -> Document:
     """Walk the parser's events into values, refusing the features nkwatch does not allow.
 
     One loop with the open container's state in local variables, because it runs for every value of every file:
-    written as small methods it took three quarters of the time of reading an index's worth of files.
+    written as small methods, with a path and a position tuple for every value, it was two thirds of the time it
+    took to index a file.
     """
     from yaml.events import (
         AliasEvent,

@@ -89,3 +89,24 @@ def test_a_stand_in_makes_the_real_thing_when_called():
     from nkwatch.cli.helpscreen import _stand_in
 
     assert isinstance(_stand_in("rich.markdown", "Markdown")("*hi*"), Markdown)
+
+
+# A handler registered during the run, and a print left unflushed in the buffer, as a fast exit could lose them.
+RUN_WITH_EXIT_HANDLER = """
+import atexit, runpy, sys
+atexit.register(lambda: print("exit handler ran", file=sys.stderr))
+sys.argv = ["nkwatch", *sys.argv[1:]]
+runpy.run_module("nkwatch", run_name="__main__", alter_sys=True)
+"""
+
+
+@pytest.mark.parametrize(("args", "code"), [(["timeline"], 0), (["show", "no-such-event"], 3), (["--bogus"], 2)])
+def test_the_quick_exit_keeps_the_exit_code_the_output_the_handlers_and_closes_the_index(tmp_path, args, code):
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "NO_COLOR": "1"}
+    result = subprocess.run([sys.executable, "-c", RUN_WITH_EXIT_HANDLER, "--data", str(MINI), *args],
+                            capture_output=True, text=True, env=env, check=False)
+    assert result.returncode == code
+    assert result.stderr.splitlines()[-1] == "exit handler ran"
+    assert (result.stdout != "") == (code == 0)
+    left = sorted(p.name for p in (tmp_path / "nkwatch").iterdir()) if (tmp_path / "nkwatch").exists() else []
+    assert not [name for name in left if name.endswith(("-wal", "-shm"))], "the index was left open"
