@@ -115,7 +115,10 @@ def _read_listing(path: str) -> dict[str, tuple[int, list[str]]]:
         kept, at = {}, 1
         while at < len(fields):
             folder, mtime, count = fields[at], int(fields[at + 1]), int(fields[at + 2])
-            kept[folder] = (mtime, fields[at + 3:at + 3 + count])
+            names = fields[at + 3:at + 3 + count]
+            if len(names) != count:  # cut short: a listing that missed files would let their edits go unseen
+                return {}
+            kept[folder] = (mtime, names)
             at += 3 + count
         return kept
     except (OSError, ValueError, IndexError):

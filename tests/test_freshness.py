@@ -143,3 +143,11 @@ def test_a_file_added_beside_a_kept_listing_is_noticed(mini):
     after = freshness.fingerprint(mini)
     assert after != before
     assert after.split("|")[4].split(":")[2] == str(len(os.listdir(mini / "events")))  # the count, listed again
+
+
+def test_a_listing_cut_short_is_not_used(mini):
+    _date_folders(mini, 60)
+    listed = freshness.fingerprint(mini)
+    kept = Path(freshness.listing_path(mini))
+    kept.write_bytes(kept.read_bytes().rsplit(b"\0", 1)[0])  # the last name lost
+    assert freshness.fingerprint(mini) == listed
