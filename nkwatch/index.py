@@ -38,7 +38,7 @@ from nkwatch.models import Dataset, Event
 
 FORMAT_VERSION = "5"
 PARALLEL_FROM = 500  # files to read before it pays to start worker processes
-PROGRESS_FROM = 3000  # files to read before a progress bar is worth showing
+PROGRESS_AFTER = 1.0  # seconds of reading after which a progress bar is shown
 
 BULK_FROM = 1000  # changed files from which dropping and rebuilding the secondary indexes is faster
 _SECONDARY = {
@@ -205,18 +205,36 @@ def _read_many(items: list[Item]) -> Iterator[Batch]:
 
 
 def _with_progress(batches: Iterator[Batch], total: int) -> Iterator[Batch]:
+    """Pass the batches on; on a terminal, once reading has taken over PROGRESS_AFTER seconds, show a progress bar
+    on stderr (stdout may be the answer being written)."""
     import sys
+    import time
 
-    if total < PROGRESS_FROM or not sys.stderr.isatty():
+    if not sys.stderr.isatty():
         yield from batches
         return
+    started, done, progress = time.monotonic(), 0, None
+    try:
+        for batch in batches:
+            done += len(batch["files"])
+            if progress is None and time.monotonic() - started > PROGRESS_AFTER:
+                progress = _progress_bar(sys.stderr)
+                task = progress.add_task("Indexing the dataset", total=total)
+            if progress is not None:
+                progress.update(task, completed=done)
+            yield batch
+    finally:
+        if progress is not None:
+            progress.stop()
+
+
+def _progress_bar(stream):
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True) as progress:
-        task = progress.add_task("Indexing the dataset", total=total)
-        for batch in batches:
-            progress.advance(task, len(batch["files"]))
-            yield batch
+    progress = Progress(console=Console(file=stream), transient=True)
+    progress.start()
+    return progress
 
 
 _INSERTS = {

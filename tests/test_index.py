@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sqlite3
 import subprocess
 import sys
+import time
+
+import pytest
 
 from clirun import run
 from nkwatch.errors import DataError
@@ -181,3 +185,28 @@ def test_two_files_with_one_id_are_a_problem_not_a_silent_choice(capsys, mini):
         raise AssertionError("expected a DataError")
     except DataError as error:
         assert [str(problem) for problem in error.problems] == [expected]
+
+
+class _Terminal(io.StringIO):
+    """A stderr that says it is a terminal, and keeps what was written to it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def _slow_batches(count: int, pause: float):
+    for _ in range(count):
+        time.sleep(pause)
+        yield {"files": [None] * 10}
+
+
+@pytest.mark.parametrize(("after", "shown"), [(0.05, True), (60.0, False)])
+def test_a_progress_bar_appears_on_stderr_only_once_reading_takes_longer_than_a_moment(monkeypatch, after, shown):
+    from nkwatch import index
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(index, "PROGRESS_AFTER", after)
+    batches = list(index._with_progress(_slow_batches(8, 0.02), 80))
+    assert len(batches) == 8
+    assert ("Indexing the dataset" in terminal.getvalue()) is shown
