@@ -19,7 +19,7 @@ from clirun import run
 from nkwatch.cli.export_commands import ExportFormat
 from nkwatch.errors import UsageError
 from nkwatch.export import EXTENSIONS, FIGURE_WRITERS, FORMATS, WRITERS, format_from_extension
-from nkwatch.export.csv import EVENT_COLUMNS, FORMULA_STARTS, discrepancies_cell, neutralise
+from nkwatch.export.csv import EVENT_COLUMNS, FORMULA_STARTS, csv_line, discrepancies_cell
 from nkwatch.export.files import atomic_text_file
 from nkwatch.export.ics import fold
 
@@ -117,13 +117,14 @@ def test_csv_raw_writes_cells_as_they_are(hostile):
 
 
 @pytest.mark.parametrize("cell", ["=1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "＝1", "＋1", "－1", "＠x"])
-def test_neutralise_prefixes_every_formula_start(cell):
-    assert neutralise(cell) == "'" + cell
+def test_a_csv_line_prefixes_every_formula_start(cell):
+    assert next(csv.reader([csv_line([cell, "b"])])) == ["'" + cell, "b"]
+    assert next(csv.reader([csv_line([cell, "b"], raw=True)])) == [cell, "b"]
 
 
 @pytest.mark.parametrize("cell", ["a=1", "1+1", " =1", "'=1", "", 5, -5])
-def test_neutralise_leaves_other_cells_alone(cell):
-    assert neutralise(cell) == cell
+def test_a_csv_line_leaves_other_cells_alone(cell):
+    assert next(csv.reader([csv_line([cell, "b"])])) == [str(cell), "b"]
 
 
 def test_csv_excel_starts_with_a_byte_order_mark(nk, out):

@@ -8,6 +8,7 @@ Dataset or raise DataError. Every command gets random option and argument values
 
 from __future__ import annotations
 
+import csv
 import io
 import shutil
 import sys
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 from clirun import run
 from conftest import MINI
 from nkwatch.errors import DataError
+from nkwatch.export.csv import FORMULA_STARTS, csv_line
 from nkwatch.loader import load_dataset
 from nkwatch.yamlread import YamlProblem, decode_text, parse_document
 
@@ -252,3 +254,23 @@ def test_the_printable_text_shortcut_cleans_text_as_the_full_rules_do(text):
     from nkwatch.textnorm import strip_unsafe
 
     assert clean_text(text) == unicodedata.normalize("NFC", strip_unsafe(text))
+
+
+CELLS = st.lists(st.one_of(st.text(), st.none(), st.integers(), st.floats(allow_nan=False)), min_size=2)
+
+
+@FAST
+@given(CELLS)
+def test_a_csv_line_is_what_the_csv_module_writes(cells):
+    written = io.StringIO()
+    csv.writer(written, lineterminator="\r\n").writerow(cells)
+    assert csv_line(cells, raw=True) == written.getvalue()
+
+
+@FAST
+@given(CELLS)
+def test_a_csv_line_neutralises_exactly_the_text_cells_starting_a_formula(cells):
+    written = io.StringIO()
+    csv.writer(written, lineterminator="\r\n").writerow(
+        ["'" + c if isinstance(c, str) and c.startswith(FORMULA_STARTS) else c for c in cells])
+    assert csv_line(cells) == written.getvalue()
