@@ -21,7 +21,6 @@ from pathlib import Path
 from nkwatch import freshness
 from nkwatch.dates import parse_edtf
 from nkwatch.errors import DataError, Problem
-from nkwatch.freshness import fingerprint
 from nkwatch.loader import (
     BUILDERS,
     RECORD_FOLDERS,
@@ -36,14 +35,15 @@ from nkwatch.loader import (
 )
 from nkwatch.models import Dataset, Event
 
-FORMAT_VERSION = "5"
+FORMAT_VERSION = "6"
 PARALLEL_FROM = 500  # files to read before it pays to start worker processes
 PROGRESS_AFTER = 1.0  # seconds of reading after which a progress bar is shown
 
 BULK_FROM = 1000  # changed files from which dropping and rebuilding the secondary indexes is faster
 _SECONDARY = {
-    "files_folder": "files(folder)", "links_file": "links(file)", "links_target": "links(kind, target, facet, file)",
-    "ids_file": "ids(file)", "events_order": "events(sort_start, sort_end, id)",
+    "files_folder": "files(folder, bucket)", "links_file": "links(file)",
+    "links_target": "links(kind, target, facet, file)", "ids_file": "ids(file)",
+    "events_order": "events(sort_start, sort_end, id)",
 }
 # Files are numbered (files.file) and every other table names its file by that number: an integer key keeps rows
 # and indexes small and joins cheap. Values are kept as marshal data, which Python reads several times faster than
@@ -52,8 +52,8 @@ _SECONDARY = {
 # is 1 for the values the --country, --theme, --actor and --source filters look at.
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS files(file INTEGER PRIMARY KEY, path TEXT UNIQUE, folder TEXT, size INTEGER,
-    mtime_ns INTEGER, record TEXT, value BLOB, problems TEXT);
+CREATE TABLE IF NOT EXISTS files(file INTEGER PRIMARY KEY, path TEXT UNIQUE, folder TEXT, bucket INTEGER,
+    size INTEGER, mtime_ns INTEGER, record TEXT, value BLOB, problems TEXT);
 CREATE TABLE IF NOT EXISTS links(file INTEGER, kind TEXT, target TEXT, field TEXT, line INTEGER, col INTEGER,
     facet INTEGER);
 CREATE TABLE IF NOT EXISTS ids(kind TEXT, id TEXT, file INTEGER, line INTEGER, col INTEGER,
@@ -70,24 +70,37 @@ def index_file(root: Path) -> Path:
     return Path(freshness.index_path(root))
 
 
-def scan(root: Path) -> dict[str, tuple[str, int, int]]:
-    """Every data file with its folder, size and modification time (themes.yaml and each kind's *.yaml)."""
-    found = {}
+Scanned = dict
+"""Data files found on disk: path -> (folder, bucket, size, modification time); size -1 for a missing themes.yaml."""
+
+
+def scan(root: Path, only: set[tuple[str, int]] | None = None) -> Scanned:
+    """Every data file (themes.yaml and each kind's *.yaml), or with only, themes.yaml and the files of those
+    (folder, bucket) pairs."""
     themes = root / "themes.yaml"
     stat = _stat_or_none(themes)
-    found[str(themes)] = ("themes", stat.st_size, stat.st_mtime_ns) if stat else ("themes", -1, -1)
-    for folder in RECORD_FOLDERS:
-        directory = root / folder
-        if not directory.is_dir():
-            continue
-        with os.scandir(directory) as entries:
-            for entry in entries:
-                if entry.name.endswith(freshness.DATA_SUFFIXES):
-                    try:
-                        stat = entry.stat()
-                    except FileNotFoundError:
-                        continue  # removed since the folder was listed
-                    found[entry.path] = (folder, stat.st_size, stat.st_mtime_ns)
+    found = {str(themes): ("themes", 0, stat.st_size, stat.st_mtime_ns) if stat else ("themes", 0, -1, -1)}
+    for folder, listing in zip(RECORD_FOLDERS, freshness.listings(str(root)), strict=True):
+        if listing is not None:
+            found.update(_stat_folder(os.path.join(root, folder), folder, listing, only))
+    return found
+
+
+def _stat_folder(directory: str, folder: str, listing: freshness.Listing, only: set | None) -> Scanned:
+    handle, groups = listing
+    found = {}
+    try:
+        for bucket, names in enumerate(groups):
+            if only is not None and (folder, bucket) not in only:
+                continue
+            for name in names:
+                try:
+                    stat = os.stat(name, dir_fd=handle)
+                except FileNotFoundError:
+                    continue  # removed since the folder was listed
+                found[os.path.join(directory, name)] = (folder, bucket, stat.st_size, stat.st_mtime_ns)
+    finally:
+        os.close(handle)
     return found
 
 
@@ -143,13 +156,47 @@ def _reset(connection: sqlite3.Connection) -> None:
     connection.execute("COMMIT")
 
 
-def _stale(connection: sqlite3.Connection, current: dict) -> tuple[list[str], list[str], list[str]]:
-    """The files that changed or appeared, those that went away, and those the index holds an old version of."""
-    stored = {path: (size, mtime) for path, size, mtime in connection.execute("SELECT path, size, mtime_ns FROM files")}
-    changed = [p for p, (_, size, mtime) in current.items() if stored.get(p) != (size, mtime)]
+def _stale(connection: sqlite3.Connection, current: Scanned, only: set[tuple[str, int]] | None,
+           ) -> tuple[list[str], list[str], list[str]]:
+    """The files that changed or appeared, those that went away, and those the index holds an old version of;
+    with only, among themes.yaml and the files of those (folder, bucket) pairs."""
+    stored = {path: (size, mtime) for path, size, mtime in _stored_files(connection, only)}
+    changed = [p for p, (*_, size, mtime) in current.items() if stored.get(p) != (size, mtime)]
     removed = [p for p in stored if p not in current]
     replaced = [p for p in changed if p in stored]
     return changed, removed, replaced
+
+
+def _stored_files(connection: sqlite3.Connection, only: set[tuple[str, int]] | None) -> list[tuple[str, int, int]]:
+    if only is None:
+        return connection.execute("SELECT path, size, mtime_ns FROM files").fetchall()
+    rows = connection.execute("SELECT path, size, mtime_ns FROM files WHERE folder = 'themes'").fetchall()
+    for folder in RECORD_FOLDERS:
+        buckets = [bucket for kind, bucket in only if kind == folder]
+        if buckets:
+            rows += connection.execute(f"SELECT path, size, mtime_ns FROM files WHERE folder = ? AND bucket IN "
+                                       f"({', '.join('?' * len(buckets))})", [folder, *buckets]).fetchall()
+    return rows
+
+
+def _changed_buckets(connection: sqlite3.Connection, check: freshness.Check | None) -> set[tuple[str, int]] | None:
+    """The (folder, bucket) pairs whose sums differ from those of the check the index was last brought up to date
+    with; None when either is unknown, and every file must be compared."""
+    stored = _meta(connection, "buckets")
+    if check is None or not stored:
+        return None
+    then = json.loads(stored)
+    every = range(freshness.BUCKETS)
+    changed = set()
+    for folder in RECORD_FOLDERS:
+        now_sums, then_sums = check.buckets.get(folder), then.get(folder)
+        if now_sums is None and then_sums is None:
+            continue
+        if now_sums is None or then_sums is None or len(then_sums) != len(every):  # the folder came or went
+            changed.update((folder, bucket) for bucket in every)
+        else:
+            changed.update((folder, b) for b in every if now_sums[b] != then_sums[b])
+    return changed
 
 
 Batch = dict
@@ -157,18 +204,18 @@ Batch = dict
 
 CHUNK = 256  # files per batch handed to a worker process: big enough that sending and storing it costs little
 
-Item = tuple[int, str, str, int, int]
-"""A file to read: its number in the index, folder, path, size and modification time."""
+Item = tuple[int, str, int, str, int, int]
+"""A file to read: its number in the index, folder, bucket, path, size and modification time."""
 
 
 def file_rows(item: Item, batch: Batch) -> None:
     """Read and check one file and add the rows the index stores to batch."""
-    file, folder, path, size, mtime = item
+    file, folder, bucket, path, size, mtime = item
     result = read_record_file(folder, path)
     problems = [[p.line, p.column, p.record, p.field, p.message] for p in result.problems]
     value = result.value
     stored = marshal.dumps(value) if value is not None and folder != "events" else None
-    batch["files"].append((file, path, folder, size, mtime, result.record_id, stored,
+    batch["files"].append((file, path, folder, bucket, size, mtime, result.record_id, stored,
                            json.dumps(problems, ensure_ascii=False) if problems else None))
     facets = folder == "events"
     batch["links"] += [(file, kind, target, field, line, column, facets and field.startswith(_FACET_PREFIXES))
@@ -238,7 +285,7 @@ def _progress_bar(stream):
 
 
 _INSERTS = {
-    "files": "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    "files": "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "links": "INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?)",
     "ids": "INSERT OR IGNORE INTO ids VALUES (?, ?, ?, ?, ?)",
     "events": "INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -278,19 +325,20 @@ def _forget(connection: sqlite3.Connection, paths: list[str]) -> None:
 
 def _update(connection: sqlite3.Connection, root: Path) -> None:
     """Bring the index up to date with the files on disk, reading only what changed."""
-    summary = fingerprint(root)  # taken before the scan: a file changed meanwhile makes the next check differ
-    if summary is not None and _meta(connection, "fingerprint") == summary:
+    check = freshness.check(root)  # taken before the scan: a file changed meanwhile makes the next check differ
+    if check is not None and _meta(connection, "fingerprint") == check.fingerprint:
         return
-    current = scan(root)
     connection.execute("BEGIN IMMEDIATE")
     try:
-        changed, removed, replaced = _stale(connection, current)  # another process may have done it meanwhile
+        only = _changed_buckets(connection, check)  # read under the lock: another process may have done it meanwhile
+        current = scan(root, only)
+        changed, removed, replaced = _stale(connection, current, only)
         touched = changed + removed
         small = len(touched) < BULK_FROM
         ids_before = _ids_in(connection, replaced + removed) if small else set()
         _forget(connection, replaced + removed)
         first = connection.execute("SELECT coalesce(max(file), 0) + 1 FROM files").fetchone()[0]
-        items = [(number, current[path][0], path, *current[path][1:]) for number, path in enumerate(changed, first)]
+        items = [(number, *current[path][:2], path, *current[path][2:]) for number, path in enumerate(changed, first)]
         if not small:
             for name in _SECONDARY:
                 connection.execute(f"DROP INDEX IF EXISTS {name}")
@@ -304,7 +352,9 @@ def _update(connection: sqlite3.Connection, root: Path) -> None:
         dangling = _dangling_after(connection, touched, appeared_or_vanished)
         problems = [[p.path, p.line, p.column, p.record, p.field, p.message] for p in _problems(connection, dangling)]
         connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
-            ("problems", json.dumps(problems)), ("dangling", json.dumps(dangling)), ("fingerprint", summary or "")])
+            ("problems", json.dumps(problems)), ("dangling", json.dumps(dangling)),
+            ("fingerprint", check.fingerprint if check else ""),
+            ("buckets", json.dumps(check.buckets) if check else "")])
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")

@@ -46,10 +46,12 @@ def test_the_check_started_ahead_agrees_with_the_plain_check(mini, monkeypatch):
     monkeypatch.setattr(freshness, "PREFETCH_FROM_BYTES", 0)
     freshness.start(mini)
     assert freshness.deferred(mini)
-    ahead = freshness.fingerprint(mini)
+    ahead = freshness.check(mini)
     assert not freshness.deferred(mini)  # used once
-    assert ahead == freshness.fingerprint(mini)
-    assert ahead.count("|") == len(freshness.RECORD_FOLDERS)
+    plain = freshness.check(mini)
+    assert (ahead.fingerprint, ahead.buckets) == (plain.fingerprint, plain.buckets)
+    assert ahead.fingerprint.count("|") == len(freshness.RECORD_FOLDERS)
+    assert sum(count for count, _, _ in ahead.buckets["events"]) == len(os.listdir(mini / "events"))
 
 
 def test_the_check_started_ahead_sees_a_change_made_after_the_index(mini, monkeypatch):

@@ -5,14 +5,19 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from clirun import run
+from conftest import MINI
+from nkwatch import freshness, index
 from nkwatch.errors import DataError
 from nkwatch.index import index_file, open_indexed
 from nkwatch.loader import load_dataset
@@ -210,3 +215,70 @@ def test_a_progress_bar_appears_on_stderr_only_once_reading_takes_longer_than_a_
     batches = list(index._with_progress(_slow_batches(8, 0.02), 80))
     assert len(batches) == 8
     assert ("Indexing the dataset" in terminal.getvalue()) is shown
+
+
+def test_after_one_edit_only_the_files_of_its_bucket_are_compared(mini, monkeypatch):
+    open_indexed(mini)
+    compared = []
+    whole_scan = index.scan
+    monkeypatch.setattr(index, "scan", lambda root, only=None: compared.append(only) or whole_scan(root, only))
+    path = mini / "events" / "kim-defects.yaml"
+    path.write_text(path.read_text().replace("Kim Test-ho defects", "Kim Test-ho defects again"))
+    assert open_indexed(mini).events["kim-defects"].title == "Kim Test-ho defects again"
+    (bucket,) = [b for b, names in enumerate(freshness._grouped(["kim-defects.yaml"])) if names]
+    assert compared == [{("events", bucket)}]
+
+
+def test_a_folder_that_appears_is_read_in_full(mini):
+    open_indexed(mini)
+    figures = mini / "figures"
+    moved = mini.parent / "figures-aside"
+    figures.rename(moved)
+    assert open_indexed(mini).figures == {}
+    moved.rename(figures)
+    assert open_indexed(mini).figures == load_dataset(mini).figures != {}
+
+
+EDITS = st.lists(st.tuples(st.sampled_from(["append", "restore", "remove", "rename", "copy"]),
+                           st.integers(min_value=0, max_value=10)), min_size=1, max_size=8)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=EDITS)
+def test_after_any_series_of_edits_the_index_reports_what_the_files_hold(tmp_path_factory, edits):
+    """Whatever is edited, removed, renamed or added, and in whichever bucket, the index agrees with a full read."""
+    root = tmp_path_factory.mktemp("edits") / "data"
+    shutil.copytree(MINI, root)
+    originals = {path: path.read_bytes() for path in sorted(root.glob("*/*.yaml"))}
+    tick = time.time_ns() - 10**12
+    open_indexed(root)
+    for step, (edit, number) in enumerate(edits):
+        path = list(originals)[number % len(originals)]
+        target = _edit(path, edit, step, originals[path])
+        if target is not None and target.exists():
+            tick += 10**9  # a second apart, as edits by hand are: the file system's clock may tick more coarsely
+            os.utime(target, ns=(tick, tick))
+        assert _problems(open_indexed, root) == _problems(load_dataset, root)
+        if not _problems(load_dataset, root):
+            indexed, loaded = open_indexed(root), load_dataset(root)
+            assert [indexed.events[i] for i in indexed.events] == list(loaded.events.values())
+            assert (indexed.sources, indexed.actors, indexed.figures) == (loaded.sources, loaded.actors, loaded.figures)
+
+
+def _edit(path, edit: str, step: int, original: bytes):
+    """Make one edit to the file at path; the file whose time the edit set, if any."""
+    if edit == "append" and path.exists():
+        path.write_bytes(path.read_bytes() + f"# edit {step}\n".encode())
+    elif edit == "restore":
+        path.write_bytes(original)
+    elif edit == "remove":
+        path.unlink(missing_ok=True)
+    elif edit == "rename" and path.exists():
+        target = path.with_name(f"renamed-{step}.yaml")
+        path.rename(target)
+        return target
+    elif edit == "copy" and path.exists():
+        target = path.with_name(f"{path.stem}-copy-{step}.yaml")
+        target.write_bytes(path.read_bytes())
+        return target
+    return path
