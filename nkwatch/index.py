@@ -466,20 +466,34 @@ class IndexedEvents(Mapping):
 
     def count(self, filters) -> int:
         """How many events pass the facet and date filters."""
+        facets = _facet_filters(filters)
+        if len(facets) == 1 and not filters.since and not filters.until:
+            # One facet alone is counted in its index, without reading the (wide) events rows: in a dataset without
+            # problems, which is the only kind queried, every event file's facet rows belong to an event.
+            facet, values = facets[0]
+            return self.connection.execute(
+                "SELECT count(DISTINCT file) FROM links WHERE kind = ? AND facet = 1 "
+                f"AND target IN ({', '.join('?' * len(values))})", [facet, *values]).fetchone()[0]
         where, params = _where(filters)
         return self.connection.execute(f"SELECT count(*) FROM events e{where}", params).fetchone()[0]
+
+
+def _facet_filters(filters) -> list[tuple[str, tuple[str, ...]]]:
+    """The facet filters given: (links kind, the values any of which an event must have)."""
+    if filters is None:
+        return []
+    given = (("country", filters.countries), ("theme", filters.themes), ("actor", filters.actors),
+             ("source", filters.sources))
+    return [(facet, values) for facet, values in given if values]
 
 
 def _where(filters) -> tuple[str, list]:
     clauses, params = [], []
     if filters is not None:
-        for facet, values in (("country", filters.countries), ("theme", filters.themes), ("actor", filters.actors),
-                              ("source", filters.sources)):
-            if values:
-                marks = ", ".join("?" * len(values))
-                clauses.append(f"e.file IN (SELECT file FROM links WHERE kind = ? AND target IN ({marks}) "
-                               "AND facet = 1)")
-                params += [facet, *values]
+        for facet, values in _facet_filters(filters):
+            marks = ", ".join("?" * len(values))
+            clauses.append(f"e.file IN (SELECT file FROM links WHERE kind = ? AND target IN ({marks}) AND facet = 1)")
+            params += [facet, *values]
         if filters.since:
             clauses.append("(e.end_ IS NULL OR e.end_ >= ?)")
             params.append(filters.since.isoformat())

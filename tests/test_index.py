@@ -282,3 +282,16 @@ def _edit(path, edit: str, step: int, original: bytes):
         target.write_bytes(path.read_bytes())
         return target
     return path
+
+
+@pytest.mark.parametrize("given", [
+    {}, {"country": ["russia"]}, {"country": ["russia", "china"]}, {"theme": ["defection"]},
+    {"country": ["china"], "theme": ["repatriation"]}, {"country": ["russia"], "since": "2017"},
+    {"source": ["joongang-2024-03-13"]}, {"actor": ["ningpo"]}, {"country": ["china"], "text": ["ningpo"]},
+])
+def test_the_count_of_a_selection_is_its_length(given):
+    from nkwatch.query import count_events, resolve_filters, select_events
+
+    dataset = open_indexed(None)
+    filters = resolve_filters(dataset, **given)
+    assert count_events(dataset, filters) == len(select_events(dataset, filters)) > 0

@@ -43,8 +43,9 @@ def _select(country, actor, theme, since, until, text, source, limit, as_json):
 
     dataset = _dataset()
     filters = filters_from(dataset, country, actor, theme, since, until, text, source, None)
-    total = count_events(dataset, filters)
-    events = select_events(dataset, filters._replace(limit=_display_limit(limit, as_json)))
+    cap = _display_limit(limit, as_json)
+    events = select_events(dataset, filters._replace(limit=cap))
+    total = count_events(dataset, filters) if cap is not None and len(events) == cap else len(events)
     return dataset, events, total
 
 
