@@ -45,6 +45,8 @@ LIBYAML_PARSE = (
 
 
 BUILD_RUNS = 3
+"""First builds timed at 100,000 events (a minute a pair); smaller sizes take --runs pairs, since a build of a few
+hundred milliseconds varies by a third from one run to the next on a shared machine."""
 
 
 def timed(command: list[str], env: dict) -> tuple[float, int]:
@@ -100,13 +102,14 @@ def synthetic(table: Table, env: dict, size: int, runs: int) -> None:
     data_env = {**env, "NKWATCH_DATA": str(root)}
     # Interleaved, so that a slow spell of the machine weighs on both: each varies by a few seconds at 100,000.
     parses, builds = [], []
-    for _ in range(BUILD_RUNS):
+    build_runs = runs if size <= 10_000 else BUILD_RUNS
+    for _ in range(build_runs):
         parses.append(timed([sys.executable, "-c", LIBYAML_PARSE, str(root)], env))
         shutil.rmtree(Path(env["XDG_CACHE_HOME"]), ignore_errors=True)
         builds.append(timed([*NKWATCH, "validate"], data_env))
     for name, samples in ((f"libyaml C loader, {size:,} files", parses),
                           (f"first run (index build), {size:,} events", builds)):
-        table.add(f"{name}, median of {BUILD_RUNS}", statistics.median(s[0] for s in samples),
+        table.add(f"{name}, median of {build_runs}", statistics.median(s[0] for s in samples),
                   max(s[1] for s in samples))
     jq_filter = '[.[] | select(.countries | index("RU"))]'
     jq, jq_memory = median_run(["jq", "-c", jq_filter, str(json_path)], env, runs)
