@@ -8,7 +8,7 @@ and ``time`` where used), so that starting the check costs next to nothing.
 
 Each folder's files fall into BUCKETS buckets by a checksum of their name, and the check sums each bucket as well
 as the folder: when the fingerprint has changed, the index compares with the files only the buckets whose sums
-changed (a few hundred files of a hundred thousand after one edit) rather than stat'ing every file again.
+changed (about 1,600 files of a hundred thousand after one edit) rather than stat'ing every file again.
 """
 
 from __future__ import annotations
