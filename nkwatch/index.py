@@ -323,8 +323,17 @@ def _forget(connection: sqlite3.Connection, paths: list[str]) -> None:
                 connection.execute(f"DELETE FROM {table} WHERE file = ?", row)
 
 
+RECENT_NS = freshness.SETTLED_NS
+"""A file modified less than this long before it is read may be rewritten within the same tick of its file system's
+clock (a few ms on ext4, 2 s on FAT) and keep its modification time: such a file is read again by later commands
+until it has been still this long."""
+
+
 def _update(connection: sqlite3.Connection, root: Path) -> None:
     """Bring the index up to date with the files on disk, reading only what changed."""
+    import time
+
+    started = time.time_ns()  # before any file is read: a file modified after it counts as recent
     check = freshness.check(root)  # taken before the scan: a file changed meanwhile makes the next check differ
     if check is not None and _meta(connection, "fingerprint") == check.fingerprint:
         return
@@ -348,17 +357,36 @@ def _update(connection: sqlite3.Connection, root: Path) -> None:
             connection.execute(f"PRAGMA threads={os.cpu_count() or 1}")  # sorts for the indexes on every core
             for name, columns in _SECONDARY.items():
                 connection.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {columns}")
+        recent = [path for path in changed if started - RECENT_NS < current[path][3] < started + RECENT_NS]
+        _mark_unsettled(connection, recent)
         appeared_or_vanished = ids_before ^ _ids_in(connection, touched) if small else None
         dangling = _dangling_after(connection, touched, appeared_or_vanished)
         problems = [[p.path, p.line, p.column, p.record, p.field, p.message] for p in _problems(connection, dangling)]
+        settled = check is not None and not recent
         connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
             ("problems", json.dumps(problems)), ("dangling", json.dumps(dangling)),
-            ("fingerprint", check.fingerprint if check else ""),
-            ("buckets", json.dumps(check.buckets) if check else "")])
+            ("fingerprint", check.fingerprint if settled else ""),
+            ("buckets", json.dumps(_buckets_to_keep(check, [current[path] for path in recent])) if check else "")])
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
         raise
+
+
+def _mark_unsettled(connection: sqlite3.Connection, paths: list[str]) -> None:
+    """Store no modification time for files read soon after they were modified, so that the next check reads them
+    again (see RECENT_NS)."""
+    connection.executemany("UPDATE files SET mtime_ns = -1 WHERE path = ?", [(path,) for path in paths])
+
+
+def _buckets_to_keep(check: freshness.Check, recent: list[tuple]) -> dict[str, list]:
+    """The check's bucket sums, with those of recently modified files' buckets left unknown so that the next check
+    compares them again."""
+    kept = {folder: list(sums) for folder, sums in check.buckets.items()}
+    for folder, bucket, *_ in recent:
+        if folder in kept:
+            kept[folder][bucket] = None
+    return kept
 
 
 _DANGLING = ("SELECT f.path, r.rowid, r.kind, r.target, r.field, r.line, r.col FROM links r "

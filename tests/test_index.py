@@ -295,3 +295,31 @@ def test_the_count_of_a_selection_is_its_length(given):
     dataset = open_indexed(None)
     filters = resolve_filters(dataset, **given)
     assert count_events(dataset, filters) == len(select_events(dataset, filters)) > 0
+
+
+def test_an_edit_within_one_tick_of_the_clock_after_the_file_was_read_is_noticed(mini):
+    """A file system's clock ticks coarsely (every few ms on ext4, 2 s on FAT): a file rewritten at the same size
+    soon after the index read it can keep its modification time. The index reads such a file again until it has
+    been still for a while."""
+    path = mini / "events" / "kim-defects.yaml"
+    text = path.read_text()
+    path.write_text(text)  # modified just now, as by an editor or a script a moment before the command
+    open_indexed(mini)
+    stamp = path.stat().st_mtime_ns
+    path.write_text(text.replace("Kim Test-ho defects", "Kim Test-ho DEFECTS"))  # the same size
+    os.utime(path, ns=(stamp, stamp))  # and the clock has not ticked since
+    assert open_indexed(mini).events["kim-defects"].title == "Kim Test-ho DEFECTS"
+
+
+def test_a_file_still_for_a_while_is_trusted_again(mini):
+    long_ago = time.time_ns() - 60 * 10**9
+    for other in mini.rglob("*.yaml"):
+        os.utime(other, ns=(long_ago, long_ago))
+    path = mini / "events" / "kim-defects.yaml"
+    path.write_text(path.read_text())
+    open_indexed(mini)
+    os.utime(path, ns=(long_ago, long_ago))
+    open_indexed(mini)
+    with sqlite3.connect(index_file(mini)) as connection:
+        (stored,) = connection.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+    assert stored == freshness.fingerprint(mini)  # the next command reads nothing again
