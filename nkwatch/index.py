@@ -16,6 +16,7 @@ import os
 import sqlite3
 import weakref
 from collections.abc import Iterator, Mapping
+from itertools import islice
 from pathlib import Path
 
 from nkwatch import freshness
@@ -484,13 +485,22 @@ class IndexedEvents(Mapping):
 
     def candidates(self, filters) -> Iterator[Event]:
         """Events that pass the filters SQL can apply (facets and dates), in date order, built one at a time."""
+        for value, path in self._in_order("e.value, e.path", filters):
+            yield build_event(marshal.loads(value), path)
+
+    def stored(self, filters) -> Iterator[tuple[dict, str | None, str | None]]:
+        """The events that pass the facet and date filters, at most filters.limit of them, in date order, as their
+        stored values with their ISO start and end days: for a writer that needs no records (see query.Selection)."""
+        rows = ((marshal.loads(value), start, end) for value, start, end in self._in_order("e.value, e.start, e.end_",
+                                                                                             filters))
+        return rows if filters is None or filters.limit is None else islice(rows, filters.limit)
+
+    def _in_order(self, columns: str, filters) -> sqlite3.Cursor:
         where, params = _where(filters)
         # With a limit, walk events in date order and stop early; without one, SQLite's own plan (a sort) is faster.
         order = " INDEXED BY events_order" if filters is not None and filters.limit else ""
-        cursor = self.connection.execute(
-            f"SELECT e.value, e.path FROM events e{order}{where} ORDER BY e.sort_start, e.sort_end, e.id", params)
-        for value, path in cursor:
-            yield build_event(marshal.loads(value), path)
+        return self.connection.execute(
+            f"SELECT {columns} FROM events e{order}{where} ORDER BY e.sort_start, e.sort_end, e.id", params)
 
     def count(self, filters) -> int:
         """How many events pass the facet and date filters."""

@@ -209,6 +209,26 @@ def iter_events(dataset: Dataset, filters: Filters) -> Iterator[Event]:
     return matching if filters.limit is None else islice(matching, filters.limit)
 
 
+class Selection:
+    """The events that pass the filters, in date order: iterating gives them one at a time, as iter_events does.
+
+    ``stored()`` gives the same events as the index stores them (value, ISO start, ISO end) when the index can
+    select them without building records, that is when there is no text filter; otherwise None. A writer that can
+    work from stored values (CSV) then skips building a record per row, which is half of a large export's time.
+    """
+
+    def __init__(self, dataset: Dataset, filters: Filters):
+        self.dataset, self.filters = dataset, filters
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter_events(self.dataset, self.filters)
+
+    def stored(self) -> Iterator[tuple[dict, str | None, str | None]] | None:
+        """The selection as stored values with their ISO start and end days, or None when it must be built."""
+        stored = getattr(self.dataset.events, "stored", None)
+        return None if stored is None or self.filters.texts else stored(self.filters)
+
+
 def select_events(dataset: Dataset, filters: Filters) -> list[Event]:
     """The events that pass the filters, in date order, at most filters.limit of them."""
     return list(iter_events(dataset, filters))

@@ -7,6 +7,7 @@ import csv
 import html
 import io
 import json
+import marshal
 import os
 import re
 from datetime import date
@@ -16,6 +17,7 @@ import pytest
 from exporthelp import HOSTILE_SUMMARY, HOSTILE_TITLES, HOSTILE_URL, PARSERS, hostile_dataset, html_events
 
 from clirun import run
+from conftest import MINI
 from nkwatch.cli.export_commands import ExportFormat
 from nkwatch.errors import UsageError
 from nkwatch.export import EXTENSIONS, FIGURE_WRITERS, FORMATS, WRITERS, format_from_extension
@@ -434,3 +436,41 @@ def test_csv_rows_hold_the_same_values_as_the_json_objects_on_the_real_dataset(c
             "outlets": "; ".join(data["attestation"]["outlets"]), "related": "; ".join(data["related"]),
             "discrepancies": discrepancies_cell(data["discrepancies"]),
         }
+
+
+def _synthetic(tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    from generate import generate
+
+    generate(tmp_path / "synthetic", 300)
+    return tmp_path / "synthetic"
+
+
+@pytest.mark.parametrize("dataset", ["bundled", "mini", "hostile", "synthetic"])
+def test_csv_rows_from_stored_values_are_the_rows_from_records(tmp_path, dataset):
+    """Every event's CSV row made from the value the index stores is the row made from its built record."""
+    from nkwatch.export.csv import event_row, stored_row
+    from nkwatch.index import open_indexed
+
+    root = {"bundled": lambda: None, "mini": lambda: MINI, "hostile": lambda: hostile_dataset(tmp_path),
+            "synthetic": lambda: _synthetic(tmp_path)}[dataset]()
+    indexed = open_indexed(root)
+    rows = indexed.events.connection.execute("SELECT id, value, start, end_ FROM events").fetchall()
+    assert len(rows) == len(indexed.events) > 0
+    from_records, from_values = {}, {}
+    for event_id, value, start, end in rows:
+        from_records[event_id] = event_row(indexed, indexed.events[event_id], {})
+        from_values[event_id] = stored_row(indexed, marshal.loads(value), start, end, {})
+    assert from_values == from_records
+
+
+@pytest.mark.parametrize("args", [(), ("--country", "russia"), ("--since", "2016", "--limit", "3"),
+                                  ("--theme", "defection", "--limit", "0"), ("--text", "ningpo"), ("--raw",)])
+def test_a_csv_export_from_stored_values_is_the_export_from_records(capsys, monkeypatch, args):
+    exported = run(capsys, "export", "-f", "csv", *args)
+    monkeypatch.setattr("nkwatch.query.Selection.stored", lambda self: None)  # records, one by one
+    assert run(capsys, "export", "-f", "csv", *args).out == exported.out
+    assert exported.out.count("\r\n") > (1 if "--limit" not in args else 0)

@@ -47,9 +47,9 @@ def _write(stream, dataset, filters, name: str, raw: bool, figures: bool) -> int
         from nkwatch.query import select_figures
 
         return figure_writer_for(name)(dataset, select_figures(dataset, filters), stream, **options)
-    from nkwatch.query import iter_events
+    from nkwatch.query import Selection
 
-    return writer_for(name)(dataset, iter_events(dataset, filters), stream, **options)
+    return writer_for(name)(dataset, Selection(dataset, filters), stream, **options)
 
 
 def _stdout():

@@ -75,6 +75,26 @@ def event_row(dataset: Dataset, event: Event, source_cells: dict[str, str]) -> l
             discrepancies_cell([discrepancy_dict(d) for d in event.discrepancies])]
 
 
+def stored_row(dataset: Dataset, value: dict, start: str | None, end: str | None, source_cells: dict[str, str],
+               ) -> list[object]:
+    """The cells event_row gives, from an event's stored value (its checked YAML mapping, as the index keeps it)
+    and its ISO start and end days, without building the record: on an export of thousands of rows that halves
+    the time. Each field is read as ``loader.build_event`` reads it; tests hold the two to the same cells."""
+    people, attestation = value.get("people"), value["attestation"]
+    if people.__class__ is dict:
+        people = (number(people["min"]), number(people["max"]))
+    else:
+        people = ("", "") if people is None else (number(people), number(people))
+    sources = (ref["source"] for ref in value["sources"])
+    return [value["id"], value["title"], value["date"].strip(), start or "", end or "", _blank(value.get("date_note")),
+            joined(value["countries"]), joined(_names(dataset.places, value.get("places") or ())),
+            joined(_names(dataset.actors, (a["actor"] for a in value.get("actors") or ()))), joined(value["themes"]),
+            *people, value["summary"].strip(),
+            joined(_source_cell(dataset, source, source_cells) for source in sources if source in dataset.sources),
+            attestation["basis"], attestation["asserted_by"], joined(attestation.get("outlets") or ()),
+            joined(value.get("related") or ()), discrepancies_cell(value.get("discrepancies") or ())]
+
+
 def _iso(day) -> str:
     return day.isoformat() if day else ""
 
@@ -131,9 +151,15 @@ def _write_rows(header: Iterable[str], rows: Iterable[list[object]], stream: Tex
 
 
 def write_csv(dataset: Dataset, events: Iterable[Event], stream: TextIO, *, raw: bool = False) -> int:
-    """Write events as CSV, one row each under a header row; return how many rows were written."""
+    """Write events as CSV, one row each under a header row; return how many rows were written. From a
+    ``query.Selection`` that an index can give as stored values, the rows are made from those."""
     source_cells: dict[str, str] = {}
-    rows = (event_row(dataset, event, source_cells) for event in events)
+    stored = getattr(events, "stored", None)
+    values = stored() if stored else None
+    if values is not None:
+        rows = (stored_row(dataset, value, start, end, source_cells) for value, start, end in values)
+    else:
+        rows = (event_row(dataset, event, source_cells) for event in events)
     return _write_rows(EVENT_COLUMNS, rows, stream, raw)
 
 
