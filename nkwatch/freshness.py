@@ -2,13 +2,13 @@
 
 Every command that reads the dataset through its index first checks this summary, and on a large dataset stat'ing
 each file is most of a warm query's time. So ``nkwatch`` starts the check before it imports Typer and Rich
-(``start_for_command_line``), in forked processes that each stat a share of the files, and ``fingerprint`` takes
-their result when it is for the same folder. Only the standard library's ``os`` is imported here (``re``, ``zlib``
+(``start_for_command_line``), in forked processes that each stat a share of the files, and ``check`` takes their
+result when it is for the same folder. Only the standard library's ``os`` is imported here (``re``, ``zlib``
 and ``time`` where used), so that starting the check costs next to nothing.
 
 Each folder's files fall into BUCKETS buckets by a checksum of their name, and the check sums each bucket as well
-as the folder: when the fingerprint has changed, the index compares with the files only the buckets whose sums
-changed (about 1,600 files of a hundred thousand after one edit) rather than stat'ing every file again.
+as the folder: when the fingerprint has changed, the index compares only the files of the buckets whose sums changed
+(about 1,600 files of a hundred thousand after one edit) rather than stat'ing every file again.
 """
 
 from __future__ import annotations
