@@ -147,7 +147,10 @@ def machine() -> str:
     except OSError:
         pass
     system = f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores"
-    return f"{system}, {cpu}, Python {platform.python_version()}"
+    from nkwatch import freshness
+
+    loop = "C" if freshness.bucket_sums() is not freshness.python_bucket_sums else "Python (extension not built)"
+    return f"{system}, {cpu}, Python {platform.python_version()}; freshness stat loop in {loop}"
 
 
 def main() -> None:

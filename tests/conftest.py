@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -35,3 +36,25 @@ def with_broken_event(dataset: Path, case: str) -> Path:
     target = dataset / "events" / f"{case}.yaml"
     shutil.copyfile(BROKEN / f"{case}.yaml", target)
     return target
+
+
+def compiled_bucket_sums():
+    """The C extension's stat loop; the test skips when it was not built, and fails instead where CI sets
+    NKWATCH_REQUIRE_EXTENSION, so that a build that silently lost it is seen."""
+    try:
+        from nkwatch._statsums import bucket_sums
+    except ImportError:
+        if os.environ.get("NKWATCH_REQUIRE_EXTENSION"):
+            pytest.fail("nkwatch._statsums was not built (is there a C compiler?)")
+        pytest.skip("nkwatch._statsums was not built")
+    return bucket_sums
+
+
+@pytest.fixture(params=["compiled", "python"])
+def stat_loop(request, monkeypatch):
+    """Run the test once with each way of summing the files' stats: the C extension and the Python loop."""
+    from nkwatch import freshness
+
+    loop = compiled_bucket_sums() if request.param == "compiled" else freshness.python_bucket_sums
+    monkeypatch.setattr(freshness, "_bucket_sums", loop)
+    return loop
