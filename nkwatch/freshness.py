@@ -4,7 +4,8 @@ Every command that reads the dataset through its index first checks this summary
 each file is most of a warm query's time. So ``nkwatch`` starts the check before it imports Typer and Rich
 (``start_for_command_line``), in forked processes that each stat a share of the files, and ``check`` takes their
 result when it is for the same folder. Only the standard library's ``os`` is imported here (``re``, ``zlib``
-and ``time`` where used), so that starting the check costs next to nothing.
+and ``time`` where used, and the stat loop in C, ``nkwatch._statsums``, once files are stat'ed), so that starting
+the check costs next to nothing.
 
 Each folder's files fall into BUCKETS buckets by a checksum of their name, and the check sums each bucket as well
 as the folder: when the fingerprint has changed, the index compares only the files of the buckets whose sums changed
