@@ -1,7 +1,8 @@
 """Finding records by what people type: one event by name, and ranked full-text search.
 
 ``find_event`` goes exact id, then normalised title or alias, then fuzzy matching, and never returns the wrong
-event silently: nothing close is a NotFoundError with suggestions, and a tie between events says so.
+event silently: nothing close is a NotFoundError with suggestions, a tie between events says so, and
+``resolve_event`` tells the commands when the event was only the closest match, so that they can name it.
 """
 
 from __future__ import annotations
@@ -24,17 +25,23 @@ def event_names(event: Event) -> list[str]:
 
 def find_event(dataset: Dataset, name: str) -> Event:
     """The one event a name means, or NotFoundError (with suggestions, or the tied candidates)."""
+    return resolve_event(dataset, name)[0]
+
+
+def resolve_event(dataset: Dataset, name: str) -> tuple[Event, bool]:
+    """The one event a name means, and whether only fuzzy matching found it (so that a command can say which event
+    it chose: ``cite`` prints sources alone); NotFoundError as find_event."""
     if name in dataset.events:
-        return dataset.events[name]
+        return dataset.events[name], False
     key = normalize(name)
     if not key:
         raise NotFoundError("give an event id, title or alias")
     exact = [e for e in dataset.events.values() if key in {normalize(n) for n in event_names(e)}]
     if len(exact) == 1:
-        return exact[0]
+        return exact[0], False
     if len(exact) > 1:
         raise _ambiguous(name, exact)
-    return _fuzzy_event(dataset, key, name)
+    return _fuzzy_event(dataset, key, name), True
 
 
 def _ambiguous(name: str, events: list[Event]) -> NotFoundError:

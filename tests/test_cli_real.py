@@ -99,3 +99,18 @@ def test_stats_and_facet_commands_run_on_the_real_data(nk):
         result = nk(command)
         assert result.code == 0, (command, result.err)
         assert result.out.strip()
+
+
+def test_cite_of_a_name_matched_only_approximately_says_which_event_it_cites(nk):
+    result = nk("cite", "Ningpo 99")
+    assert result.code == 0
+    assert result.err == ("nkwatch: 'Ningpo 99' names no event exactly; taking the closest, ningpo-13-defection "
+                          "(Manager and 12 waitresses of a North Korean restaurant in Ningbo defect to South Korea)\n")
+    assert "yonhapnews" in result.out
+
+
+@pytest.mark.parametrize("name", ["ningpo-13-defection", "Ningbo 13", "ningpo 13"])
+def test_an_id_title_or_alias_is_taken_without_a_note(nk, name):
+    result = nk("show", name, "--json")
+    assert result.code == 0
+    assert result.err == ""

@@ -31,6 +31,16 @@ def _dataset():
     return open_dataset(State.data, defer_check=True)
 
 
+def _named_event(dataset, name: str):
+    """The event a name means; when only fuzzy matching found it, a note on stderr says which one was taken."""
+    from nkwatch.lookup import resolve_event
+
+    event, approximate = resolve_event(dataset, name)
+    if approximate:
+        note(f"nkwatch: {name!r} names no event exactly; taking the closest, {event.id} ({event.title})")
+    return event
+
+
 def _display_limit(limit: int | None, as_json: bool) -> int | None:
     """JSON gets the whole selection unless --limit is given; the terminal stops at a default."""
     if limit is not None:
@@ -126,10 +136,8 @@ def show_event(name: Annotated[str, typer.Argument(help="Event id, title or alia
 
       nkwatch show mokran-group-defection --json
     """
-    from nkwatch.lookup import find_event
-
     dataset = _dataset()
-    event = find_event(dataset, name)
+    event = _named_event(dataset, name)
     figures = [f for f in dataset.figures.values() if f.event == event.id]
     if json:
         from nkwatch.serialize import event_dict, figure_dict
@@ -217,11 +225,10 @@ def cite(name: Annotated[str, typer.Argument(help="Event id, title or alias.", a
 
       nkwatch cite "Baek Won-soon" --json
     """
-    from nkwatch.lookup import find_event
     from nkwatch.render import citation
 
     dataset = _dataset()
-    event = find_event(dataset, name)
+    event = _named_event(dataset, name)
     ids = list(dict.fromkeys(ref.source for ref in event.sources))
     if json:
         from nkwatch.serialize import source_dict
