@@ -1,9 +1,13 @@
 """Strict YAML reading: text stays text, and anything YAML could do behind a reader's back is refused.
 
-The reader walks libyaml's event stream (its C parser when present) rather than constructing Python objects, so:
+The reader walks libyaml's event stream rather than constructing Python objects, so:
 no YAML 1.1 retyping (every scalar comes back as the text written, and the schema decides its type), no anchors or
 aliases (and so no alias bombs), no tags, no duplicate keys, no second document, bounded nesting. Each value's
 position is kept so that every problem can name its file, line and column.
+
+The walk is written twice. The C one (``nkwatch._yamlfast``, when it was built) drives libyaml itself and reads a
+file about three times as fast, but it only reads files with nothing to report: on anything the reader refuses it
+gives up, and the Python walk over PyYAML's events reads the text again and words the message.
 """
 
 from __future__ import annotations
@@ -44,15 +48,19 @@ class Document:
     root: object
     """The root value."""
     marks: dict[Path_, object]
-    """libyaml's mark (0-based line and column) of each value; for a mapping entry, of its key. Kept as the marks
-    themselves, since a position is wanted for a few values of a few files and a tuple would be made for each."""
+    """Where each value starts (for a mapping entry, where its key does), 0-based: a (line, column) tuple from the C
+    walk, PyYAML's mark itself from the Python walk, which would otherwise make a tuple for every value when a
+    position is wanted for a few values of a few files."""
 
     def position(self, path: Path_) -> tuple[int | None, int | None]:
         """The 1-based (line, column) of the value at path, or of the nearest enclosing value that has one."""
         while path and path not in self.marks:
             path = path[:-1]
         mark = self.marks.get(path)
-        return (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+        if mark is None:
+            return None, None
+        line, column = mark if type(mark) is tuple else (mark.line, mark.column)
+        return line + 1, column + 1
 
 
 class YamlProblem(Exception):
@@ -109,6 +117,31 @@ def decode_text(data: bytes) -> str:
 
 def parse_document(text: str) -> Document:
     """Parse one strict YAML document into dicts, lists and Scalars with their positions."""
+    walk = compiled_walk()
+    walked = walk(text, Scalar, MAX_DEPTH) if walk else None
+    if walked is not None:
+        return Document(*walked)
+    return python_parse_document(text)
+
+
+def compiled_walk():
+    """The C walk, ``nkwatch._yamlfast.parse(text, Scalar, MAX_DEPTH)``, giving (root, marks), or None when the
+    text has something to report; False when the extension was not built."""
+    global _compiled_walk
+    if _compiled_walk is None:
+        try:
+            from nkwatch._yamlfast import parse as compiled
+        except ImportError:  # not built, or libyaml is missing where it runs
+            compiled = False
+        _compiled_walk = compiled
+    return _compiled_walk
+
+
+_compiled_walk = None  # set by compiled_walk() on first use
+
+
+def python_parse_document(text: str) -> Document:
+    """parse_document with the Python walk alone: the one that words every problem as a YamlProblem."""
     import yaml
 
     parser = _loader_class()(text)

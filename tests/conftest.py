@@ -38,16 +38,22 @@ def with_broken_event(dataset: Path, case: str) -> Path:
     return target
 
 
-def compiled_bucket_sums():
-    """The C extension's stat loop; the test skips when it was not built, and fails instead where CI sets
-    NKWATCH_REQUIRE_EXTENSION, so that a build that silently lost it is seen."""
+def compiled(module: str, name: str):
+    """A function of one of nkwatch's C extensions; the test skips when it was not built, and fails instead where CI
+    sets NKWATCH_REQUIRE_EXTENSION, so that a build that silently lost it is seen."""
+    import importlib
+
     try:
-        from nkwatch._statsums import bucket_sums
+        return getattr(importlib.import_module(f"nkwatch.{module}"), name)
     except ImportError:
         if os.environ.get("NKWATCH_REQUIRE_EXTENSION"):
-            pytest.fail("nkwatch._statsums was not built (is there a C compiler?)")
-        pytest.skip("nkwatch._statsums was not built")
-    return bucket_sums
+            pytest.fail(f"nkwatch.{module} was not built (is there a C compiler, and libyaml-dev?)")
+        pytest.skip(f"nkwatch.{module} was not built")
+
+
+def compiled_bucket_sums():
+    """The C extension's stat loop (see compiled)."""
+    return compiled("_statsums", "bucket_sums")
 
 
 @pytest.fixture(params=["compiled", "python"])
@@ -58,3 +64,14 @@ def stat_loop(request, monkeypatch):
     loop = compiled_bucket_sums() if request.param == "compiled" else freshness.python_bucket_sums
     monkeypatch.setattr(freshness, "_bucket_sums", loop)
     return loop
+
+
+@pytest.fixture(params=["compiled", "python"])
+def yaml_walk(request, monkeypatch):
+    """Run the test once with each walk of the YAML reader: the C one (which leaves whatever it would have to
+    report to the Python one) and the Python one alone."""
+    from nkwatch import yamlread
+
+    walk = compiled("_yamlfast", "parse") if request.param == "compiled" else False
+    monkeypatch.setattr(yamlread, "_compiled_walk", walk)
+    return walk

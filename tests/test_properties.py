@@ -86,7 +86,7 @@ def mutations(draw) -> tuple[Path, bytes]:
 
 @FAST
 @given(mutation=mutations())
-def test_loader_survives_mutated_files(fuzz_root, mutation):
+def test_loader_survives_mutated_files(fuzz_root, mutation, yaml_walk):
     name, data = mutation
     restore(fuzz_root)
     (fuzz_root / name).write_bytes(data)
@@ -110,7 +110,7 @@ def test_loader_survives_random_documents(fuzz_root, document):
 
 @FAST
 @given(data=st.binary(max_size=300))
-def test_reader_survives_random_bytes(data):
+def test_reader_survives_random_bytes(data, yaml_walk):
     try:
         parse_document(decode_text(data))
     except YamlProblem as problem:
@@ -238,8 +238,8 @@ NESTED_TEXT = st.recursive(
 
 
 @FAST
-@given(NESTED_TEXT, st.booleans())
-def test_any_nesting_of_mappings_lists_and_text_reads_back_as_written(value, flow):
+@given(value=NESTED_TEXT, flow=st.booleans())
+def test_any_nesting_of_mappings_lists_and_text_reads_back_as_written(value, flow, yaml_walk):
     document = parse_document(yaml.safe_dump({"root": value}, default_flow_style=flow, allow_unicode=True))
     assert _texts(document.root) == {"root": value}
     assert set(document.marks) == set(_paths({"root": value}))
