@@ -323,3 +323,85 @@ def test_a_file_still_for_a_while_is_trusted_again(mini):
     with sqlite3.connect(index_file(mini)) as connection:
         (stored,) = connection.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
     assert stored == freshness.fingerprint(mini)  # the next command reads nothing again
+
+
+def _chunks_of(root) -> list[list[index.Item]]:
+    """Each record file of a dataset as a chunk of its own, numbered as a first build numbers them."""
+    paths = [(folder, path) for folder in ("sources", "actors", "places", "events")
+             for path in sorted((root / folder).glob("*.yaml"))]
+    return [[(number, folder, 0, str(path), 0, 0)] for number, (folder, path) in enumerate(paths, 1)]
+
+
+@pytest.fixture
+def forked(monkeypatch) -> list[int]:
+    """The process ids of the workers the test forks, to check that each was waited for."""
+    pids, real_fork = [], os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    return pids
+
+
+def all_reaped(pids: list[int]) -> bool:
+    """True when no process of pids is left to wait for (none runs on, none is a zombie)."""
+    for pid in pids:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+            return False
+        except ChildProcessError:
+            pass
+    return True
+
+
+def test_workers_send_the_batches_one_process_makes(mini, forked):
+    chunks = _chunks_of(mini)
+    from_workers = sorted(index._batches_from_workers(chunks, 2), key=lambda batch: batch["files"][0][0])
+    assert from_workers == [index.batch_rows(chunk) for chunk in chunks]
+    assert len(forked) == 2 and all_reaped(forked)
+
+
+def test_an_error_in_a_worker_is_raised_in_the_command_and_no_worker_is_left(mini, monkeypatch, forked):
+    class Unpicklable(Exception):  # a local class: pickle cannot find it by name
+        pass
+
+    read = index.batch_rows
+
+    def failing(chunk):
+        if chunk[0][0] == 3:
+            raise ValueError("cannot read chunk 3")
+        if chunk[0][0] == 4:
+            raise Unpicklable("chunk 4")
+        return read(chunk)
+
+    monkeypatch.setattr(index, "batch_rows", failing)
+    with pytest.raises(ValueError, match="cannot read chunk 3"):
+        list(index._batches_from_workers(_chunks_of(mini)[:3], 2))
+    with pytest.raises(RuntimeError, match=r"Unpicklable\('chunk 4'\)"):
+        list(index._batches_from_workers(_chunks_of(mini)[3:5], 2))
+    assert len(forked) == 4 and all_reaped(forked)
+
+
+def test_a_worker_killed_midway_makes_the_command_read_the_yaml_without_an_index(mini, monkeypatch, forked):
+    import signal
+
+    read = index.batch_rows
+
+    def killed(chunk):
+        if any(number == 5 for number, *_ in chunk):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return read(chunk)
+
+    monkeypatch.setattr(index, "batch_rows", killed)
+    with pytest.raises(ChildProcessError, match="a worker process reading the dataset was killed by signal 9"):
+        list(index._batches_from_workers(_chunks_of(mini), 2))
+    monkeypatch.setattr(index, "PARALLEL_FROM", 1)
+    dataset = index.open_dataset(mini)
+    assert list(dataset.events) == list(load_dataset(mini).events)
+    assert not index_file(mini).exists()
+    assert [p.name for p in index_file(mini).parent.iterdir() if ".building-" in p.name] == []
+    assert all_reaped(forked)
