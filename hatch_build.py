@@ -4,7 +4,8 @@
 - ``nkwatch/_yamlfast.c``, the YAML reader's walk over libyaml, reads a file three times as fast, which makes a
   first index build faster than libyaml's own loader. It needs libyaml's headers (Debian's libyaml-dev), and links
   libyaml in statically where it can, so that the wheel does not depend on the library being installed where it
-  runs; otherwise it links the shared library.
+  runs; otherwise it links the shared library;
+- ``nkwatch/_csvline.c`` makes the lines of a CSV export.
 
 See the README's Performance section. Everything works without them, so when there is no C compiler, the platform
 is Windows, ``NKWATCH_NO_EXTENSION`` is set, or one of them does not compile, the hook warns and leaves that one
@@ -26,6 +27,7 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 EXTENSIONS = {
     "_statsums": ([[]], "the Python stat loop is used"),
+    "_csvline": ([[]], "the Python CSV line is used"),
     "_yamlfast": ([["-l:libyaml.a", "-Wl,--exclude-libs,ALL"], ["-lyaml"]],
                   "the Python YAML walk is used (is libyaml-dev installed?)"),
 }

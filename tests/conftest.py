@@ -75,3 +75,13 @@ def yaml_walk(request, monkeypatch):
     walk = compiled("_yamlfast", "parse") if request.param == "compiled" else False
     monkeypatch.setattr(yamlread, "_compiled_walk", walk)
     return walk
+
+
+@pytest.fixture(params=["compiled", "python"])
+def csv_lines(request, monkeypatch):
+    """Run the test once with each maker of CSV lines: the C extension and the Python function."""
+    from nkwatch.export import csv as csv_export
+
+    maker = compiled("_csvline", "csv_line") if request.param == "compiled" else False
+    monkeypatch.setattr(csv_export, "_compiled_csv_line", maker)
+    return maker

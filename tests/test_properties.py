@@ -260,16 +260,16 @@ CELLS = st.lists(st.one_of(st.text(), st.none(), st.integers(), st.floats(allow_
 
 
 @FAST
-@given(CELLS)
-def test_a_csv_line_is_what_the_csv_module_writes(cells):
+@given(cells=CELLS)
+def test_a_csv_line_is_what_the_csv_module_writes(cells, csv_lines):
     written = io.StringIO()
     csv.writer(written, lineterminator="\r\n").writerow(cells)
     assert csv_line(cells, raw=True) == written.getvalue()
 
 
 @FAST
-@given(CELLS)
-def test_a_csv_line_neutralises_exactly_the_text_cells_starting_a_formula(cells):
+@given(cells=CELLS)
+def test_a_csv_line_neutralises_exactly_the_text_cells_starting_a_formula(cells, csv_lines):
     written = io.StringIO()
     csv.writer(written, lineterminator="\r\n").writerow(
         ["'" + c if isinstance(c, str) and c.startswith(FORMULA_STARTS) else c for c in cells])
