@@ -147,10 +147,18 @@ def machine() -> str:
     except OSError:
         pass
     system = f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores"
-    from nkwatch import freshness
+    return f"{system}, {cpu}, Python {platform.python_version()}; {extensions()}"
 
-    loop = "C" if freshness.bucket_sums() is not freshness.python_bucket_sums else "Python (extension not built)"
-    return f"{system}, {cpu}, Python {platform.python_version()}; freshness stat loop in {loop}"
+
+def extensions() -> str:
+    """Which of nkwatch's optional C extensions were built, and so measured."""
+    import importlib.util
+
+    built = {name: importlib.util.find_spec(f"nkwatch.{name}") is not None
+             for name in ("_statsums", "_yamlfast", "_csvline")}
+    missing = [name for name, found in built.items() if not found]
+    return "C extensions: " + ", ".join(name for name, found in built.items() if found) + (
+        f" (not built: {', '.join(missing)}; Python is used instead)" if missing else "")
 
 
 def main() -> None:
