@@ -261,7 +261,8 @@ def _batches_from_workers(chunks: list[list[Item]], workers: int) -> Iterator[Ba
     """
     import select
 
-    workers_by_pipe = {}
+    workers_by_pipe: dict[int, int] = {}  # read end of each worker's pipe: its process id
+    ready = select.poll()  # not select.select, which cannot wait on a descriptor numbered 1024 or more
     try:
         for share in range(workers):
             read_end, write_end = os.pipe()
@@ -270,21 +271,20 @@ def _batches_from_workers(chunks: list[list[Item]], workers: int) -> Iterator[Ba
                 os.close(read_end)
                 _work(chunks[share::workers], write_end)
             os.close(write_end)
-            workers_by_pipe[read_end] = (pid, os.fdopen(read_end, "rb"))
+            workers_by_pipe[read_end] = pid
+            ready.register(read_end, select.POLLIN)
         while workers_by_pipe:
-            ready, _, _ = select.select(list(workers_by_pipe), [], [])
-            for pipe in ready:
-                pid, stream = workers_by_pipe[pipe]
-                message = _receive(stream)
+            for pipe, _ in ready.poll():
+                message = _receive(pipe)
                 if message is None:
-                    del workers_by_pipe[pipe]
-                    stream.close()
-                    _reap(pid)
+                    ready.unregister(pipe)
+                    os.close(pipe)
+                    _reap(workers_by_pipe.pop(pipe))
                 else:
                     yield message
     finally:
-        for pid, stream in workers_by_pipe.values():  # left early: interrupted, or another worker failed
-            stream.close()
+        for pipe, pid in workers_by_pipe.items():  # left early: interrupted, or another worker failed
+            os.close(pipe)
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
 
@@ -309,11 +309,11 @@ def _send(stream, kind: bytes, data: bytes) -> None:
     stream.write(kind + len(data).to_bytes(8, "little") + data)
 
 
-def _receive(stream) -> Batch | None:
+def _receive(pipe: int) -> Batch | None:
     """The next batch from a worker's pipe; None at its end. Raises the exception the worker sent."""
-    head = stream.read(9)
+    head = _read_exactly(pipe, 9)
     size = int.from_bytes(head[1:], "little")
-    data = stream.read(size) if len(head) == 9 else b""
+    data = _read_exactly(pipe, size) if len(head) == 9 else b""
     if len(data) < size or len(head) < 9:  # the end, or a worker that died while sending (see _reap)
         return None
     if head[:1] == b"E":
@@ -321,6 +321,19 @@ def _receive(stream) -> Batch | None:
 
         raise pickle.loads(data)
     return marshal.loads(data)
+
+
+def _read_exactly(pipe: int, size: int) -> bytes:
+    """size bytes from the pipe, or fewer when it ends first. Unbuffered, so that poll() sees every byte not yet
+    read: a buffered reader could hold a whole message that poll() would then wait on."""
+    parts, wanted = [], size
+    while wanted:
+        part = os.read(pipe, min(wanted, 1 << 20))
+        if not part:
+            break
+        parts.append(part)
+        wanted -= len(part)
+    return b"".join(parts)
 
 
 def _pickled(error: Exception) -> bytes:
