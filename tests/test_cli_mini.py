@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -210,9 +211,24 @@ def test_piped_into_head_ends_quietly(mini):
     import subprocess
     import sys
 
-    command = f"{sys.executable} -m nkwatch --data {mini} timeline --limit 0 | head -1"
+    command = f"{sys.executable} -m nkwatch --data {mini} timeline --limit 0 | head -1; echo \"$PIPESTATUS\""
     result = subprocess.run(["bash", "-c", command], capture_output=True, text=True)
-    assert result.stdout == "2016\n"
+    assert result.stdout == "2016\n0\n"
+    assert result.stderr == ""
+
+
+def test_an_export_longer_than_the_pipe_piped_into_head_exits_0_quietly(tmp_path):
+    import subprocess
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    from generate import generate
+
+    generate(tmp_path / "data", 300)  # about 300 kB of CSV: head is gone long before the last line is written
+    command = (f"{sys.executable} -m nkwatch --data {tmp_path / 'data'} export --format csv | head -c 3; "
+               "echo \" $PIPESTATUS\"")
+    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, cwd=tmp_path)
+    assert result.stdout == "id, 0\n"
     assert result.stderr == ""
 
 

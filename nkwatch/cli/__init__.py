@@ -141,6 +141,11 @@ def _run(arguments: list[str]) -> int | None:
         code = EXIT_INTERRUPTED
     except BrokenPipeError:
         code = _quiet_broken_pipe()
+    except SystemExit as error:
+        # Typer turns a broken pipe inside a command into exit status 1 and its own SystemExit.
+        if not isinstance(error.__context__, BrokenPipeError):
+            raise
+        code = _quiet_broken_pipe()
     return code
 
 
