@@ -129,11 +129,9 @@ def compiled_walk():
     text has something to report; False when the extension was not built."""
     global _compiled_walk
     if _compiled_walk is None:
-        try:
-            from nkwatch._yamlfast import parse as compiled
-        except ImportError:  # not built, or libyaml is missing where it runs
-            compiled = False
-        _compiled_walk = compiled
+        from nkwatch.speedups import compiled
+
+        _compiled_walk = compiled("_yamlfast", "parse") or False
     return _compiled_walk
 
 

@@ -41,14 +41,14 @@ def with_broken_event(dataset: Path, case: str) -> Path:
 def compiled(module: str, name: str):
     """A function of one of nkwatch's C extensions; the test skips when it was not built, and fails instead where CI
     sets NKWATCH_REQUIRE_EXTENSION, so that a build that silently lost it is seen."""
-    import importlib
+    from nkwatch.speedups import compiled as found
 
-    try:
-        return getattr(importlib.import_module(f"nkwatch.{module}"), name)
-    except ImportError:
+    function = found(module, name)
+    if function is None:
         if os.environ.get("NKWATCH_REQUIRE_EXTENSION"):
             pytest.fail(f"nkwatch.{module} was not built (is there a C compiler, and libyaml-dev?)")
         pytest.skip(f"nkwatch.{module} was not built")
+    return function
 
 
 def compiled_bucket_sums():

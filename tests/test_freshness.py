@@ -196,3 +196,12 @@ def test_the_compiled_stat_loop_raises_what_os_stat_raises(assorted):
         compiled(handle, [("event-0.yaml",)], 0, 1)
     with pytest.raises(ValueError, match="shares at least 1"):
         compiled(handle, groups, 0, 0)
+
+
+def test_a_missing_extension_is_none_so_that_the_python_function_is_used(monkeypatch):
+    from nkwatch.speedups import compiled
+
+    assert compiled("_no_such_extension", "bucket_sums") is None
+    monkeypatch.setattr(freshness, "_bucket_sums", None)
+    monkeypatch.setattr("nkwatch.speedups.compiled", lambda module, name: None)
+    assert freshness.bucket_sums() is freshness.python_bucket_sums

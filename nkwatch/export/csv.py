@@ -135,11 +135,9 @@ def _line_maker(raw: bool):
     """The function that makes one line from a row's cells: the compiled one when it was built."""
     global _compiled_csv_line
     if _compiled_csv_line is None:
-        try:
-            from nkwatch._csvline import csv_line as compiled
-        except ImportError:
-            compiled = False
-        _compiled_csv_line = compiled
+        from nkwatch.speedups import compiled
+
+        _compiled_csv_line = compiled("_csvline", "csv_line") or False
     if not _compiled_csv_line:
         return partial(python_csv_line, raw=raw)
     return partial(_compiled_csv_line, None if raw else _FORMULA_CHARACTERS)
