@@ -147,18 +147,7 @@ def machine() -> str:
     except OSError:
         pass
     system = f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores"
-    return f"{system}, {cpu}, Python {platform.python_version()}; {extensions()}"
-
-
-def extensions() -> str:
-    """Which of nkwatch's optional C extensions were built, and so measured."""
-    import importlib.util
-
-    built = {name: importlib.util.find_spec(f"nkwatch.{name}") is not None
-             for name in ("_statsums", "_yamlfast", "_csvline")}
-    missing = [name for name, found in built.items() if not found]
-    return "C extensions: " + ", ".join(name for name, found in built.items() if found) + (
-        f" (not built: {', '.join(missing)}; Python is used instead)" if missing else "")
+    return f"{system}, {cpu}, Python {platform.python_version()}"
 
 
 def main() -> None:

@@ -4,8 +4,7 @@ Every command that reads the dataset through its index first checks this summary
 each file is most of a warm query's time. So ``nkwatch`` starts the check before it imports Typer and Rich
 (``start_for_command_line``), in forked processes that each stat a share of the files, and ``check`` takes their
 result when it is for the same folder. Only the standard library's ``os`` is imported here (``re``, ``zlib``
-and ``time`` where used, and the stat loop in C, ``nkwatch._statsums`` through ``nkwatch.speedups``, once files
-are stat'ed), so that starting the check costs next to nothing.
+and ``time`` where used), so that starting the check costs next to nothing.
 
 Each folder's files fall into BUCKETS buckets by a checksum of their name, and the check sums each bucket as well
 as the folder: when the fingerprint has changed, the index compares only the files of the buckets whose sums changed
@@ -207,17 +206,8 @@ def _summary(listing: Listing, share: int, shares: int) -> tuple[int, list[Sums]
 
 
 def bucket_sums():
-    """The function that sums each bucket's files: the C extension ``nkwatch._statsums`` when it was built (twice
-    as fast at a hundred thousand files), else ``python_bucket_sums``, which returns the same."""
-    global _bucket_sums
-    if _bucket_sums is None:
-        from nkwatch.speedups import compiled
-
-        _bucket_sums = compiled("_statsums", "bucket_sums") or python_bucket_sums
-    return _bucket_sums
-
-
-_bucket_sums = None  # set by bucket_sums() on first use: loading the extension is left to the commands that stat
+    """The function that sums each bucket's files."""
+    return python_bucket_sums
 
 
 def python_bucket_sums(folder: int, groups: list[list[str]], share: int, shares: int) -> list[Sums]:

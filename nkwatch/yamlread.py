@@ -5,9 +5,6 @@ no YAML 1.1 retyping (every scalar comes back as the text written, and the schem
 aliases (and so no alias bombs), no tags, no duplicate keys, no second document, bounded nesting. Each value's
 position is kept so that every problem can name its file, line and column.
 
-The walk is written twice. The C one (``nkwatch._yamlfast``, when it was built) drives libyaml itself and reads a
-file about three times as fast, but it only reads files with nothing to report: on anything the reader refuses it
-gives up, and the Python walk over PyYAML's events reads the text again and words the message.
 """
 
 from __future__ import annotations
@@ -48,9 +45,8 @@ class Document:
     root: object
     """The root value."""
     marks: dict[Path_, object]
-    """Where each value starts (for a mapping entry, where its key does), 0-based: a (line, column) tuple from the C
-    walk, PyYAML's mark itself from the Python walk, which would otherwise make a tuple for every value when a
-    position is wanted for a few values of a few files."""
+    """Where each value starts (for a mapping entry, where its key does), 0-based: PyYAML's mark itself, which
+    saves making a tuple for every value when a position is wanted for a few values of a few files."""
 
     def position(self, path: Path_) -> tuple[int | None, int | None]:
         """The 1-based (line, column) of the value at path, or of the nearest enclosing value that has one."""
@@ -59,8 +55,7 @@ class Document:
         mark = self.marks.get(path)
         if mark is None:
             return None, None
-        line, column = mark if type(mark) is tuple else (mark.line, mark.column)
-        return line + 1, column + 1
+        return mark.line + 1, mark.column + 1
 
 
 class YamlProblem(Exception):
@@ -117,29 +112,6 @@ def decode_text(data: bytes) -> str:
 
 def parse_document(text: str) -> Document:
     """Parse one strict YAML document into dicts, lists and Scalars with their positions."""
-    walk = compiled_walk()
-    walked = walk(text, Scalar, MAX_DEPTH) if walk else None
-    if walked is not None:
-        return Document(*walked)
-    return python_parse_document(text)
-
-
-def compiled_walk():
-    """The C walk, ``nkwatch._yamlfast.parse(text, Scalar, MAX_DEPTH)``, giving (root, marks), or None when the
-    text has something to report; False when the extension was not built."""
-    global _compiled_walk
-    if _compiled_walk is None:
-        from nkwatch.speedups import compiled
-
-        _compiled_walk = compiled("_yamlfast", "parse") or False
-    return _compiled_walk
-
-
-_compiled_walk = None  # set by compiled_walk() on first use
-
-
-def python_parse_document(text: str) -> Document:
-    """parse_document with the Python walk alone: the one that words every problem as a YamlProblem."""
     import yaml
 
     parser = _loader_class()(text)

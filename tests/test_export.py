@@ -17,7 +17,7 @@ import pytest
 from exporthelp import HOSTILE_SUMMARY, HOSTILE_TITLES, HOSTILE_URL, PARSERS, hostile_dataset, html_events
 
 from clirun import run
-from conftest import MINI, compiled
+from conftest import MINI
 from nkwatch.cli.export_commands import ExportFormat
 from nkwatch.errors import UsageError
 from nkwatch.export import EXTENSIONS, FIGURE_WRITERS, FORMATS, WRITERS, format_from_extension
@@ -85,7 +85,7 @@ def test_the_same_filters_select_what_timeline_shows(nk, name):
 # CSV
 
 
-def test_csv_columns_and_one_row_exactly(nk, csv_lines):
+def test_csv_columns_and_one_row_exactly(nk):
     result = nk("export", "--format", "csv", "--text", "tomsk")
     assert result.out.startswith(",".join(EVENT_COLUMNS) + "\r\n")
     rows = list(csv.reader(io.StringIO(result.out, newline="")))
@@ -102,7 +102,7 @@ def test_csv_open_date_and_missing_values_are_empty_cells(nk):
         ("", "2024-03-11", "", "", "Beta Blog, A second fictional report, 2024-03")]
 
 
-def test_csv_neutralises_formulas_in_hostile_titles(hostile, csv_lines):
+def test_csv_neutralises_formulas_in_hostile_titles(hostile):
     rows = list(csv.DictReader(io.StringIO(hostile("export", "-f", "csv", "--source", "evil-press").out, newline="")))
     titles = {row["id"]: row["title"] for row in rows}
     assert titles["hostile-formula"] == "'" + HOSTILE_TITLES["hostile-formula"]
@@ -113,49 +113,20 @@ def test_csv_neutralises_formulas_in_hostile_titles(hostile, csv_lines):
     assert not any(cell.startswith(FORMULA_STARTS) for row in rows for cell in row.values())
 
 
-def test_csv_raw_writes_cells_as_they_are(hostile, csv_lines):
+def test_csv_raw_writes_cells_as_they_are(hostile):
     rows = csv.DictReader(io.StringIO(hostile("export", "-f", "csv", "--raw", "--text", "hyperlink").out, newline=""))
     assert [row["title"] for row in rows] == ['=HYPERLINK("http://x")']
 
 
 @pytest.mark.parametrize("cell", ["=1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "＝1", "＋1", "－1", "＠x"])
-def test_a_csv_line_prefixes_every_formula_start(cell, csv_lines):
+def test_a_csv_line_prefixes_every_formula_start(cell):
     assert next(csv.reader([csv_line([cell, "b"])])) == ["'" + cell, "b"]
     assert next(csv.reader([csv_line([cell, "b"], raw=True)])) == [cell, "b"]
 
 
 @pytest.mark.parametrize("cell", ["a=1", "1+1", " =1", "'=1", "", 5, -5])
-def test_a_csv_line_leaves_other_cells_alone(cell, csv_lines):
+def test_a_csv_line_leaves_other_cells_alone(cell):
     assert next(csv.reader([csv_line([cell, "b"])])) == [str(cell), "b"]
-
-
-class Text(str):
-    """A str subclass: written as str() gives it, like any cell that is not exactly a str."""
-
-
-@pytest.mark.parametrize("cells", [
-    [],
-    ["plain", "with, comma", 'with "quotes"', "line\nbreak", "cr\rhere", "", None, 7, -2.5],
-    ("a tuple", "=1"),
-    ["Ā wide, \"2-byte\"", "=Ā", "＝1", "😀 \"4-byte\"\n", "😀", "ascii"],
-    [Text("=not neutralised"), Text('sub "class"')],
-    ["'=already quoted", "\t=tab", "@", "-"],
-])
-@pytest.mark.parametrize("raw", [False, True])
-def test_the_compiled_csv_line_is_the_python_csv_line(cells, raw):
-    from nkwatch.export.csv import _FORMULA_CHARACTERS, python_csv_line
-
-    line = compiled("_csvline", "csv_line")(None if raw else _FORMULA_CHARACTERS, cells)
-    assert line == python_csv_line(cells, raw)
-    assert type(line) is str
-
-
-def test_the_compiled_csv_line_refuses_what_is_not_a_row():
-    line = compiled("_csvline", "csv_line")
-    with pytest.raises(TypeError, match="cells must be a list or tuple"):
-        line(None, 5)
-    with pytest.raises(TypeError, match="formula_starts must be a str or None"):
-        line(5, ["a"])
 
 
 def test_csv_excel_starts_with_a_byte_order_mark(nk, out):

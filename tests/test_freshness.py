@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import compiled_bucket_sums
 from nkwatch import freshness
 from nkwatch.index import open_dataset
 
@@ -43,7 +42,7 @@ def retitle(root: Path, number: int, title: str) -> Path:
     return path
 
 
-def test_the_check_started_ahead_agrees_with_the_plain_check(mini, monkeypatch, stat_loop):
+def test_the_check_started_ahead_agrees_with_the_plain_check(mini, monkeypatch):
     monkeypatch.setattr(freshness, "PREFETCH_FROM_BYTES", 0)
     freshness.start(mini)
     assert freshness.deferred(mini)
@@ -55,7 +54,7 @@ def test_the_check_started_ahead_agrees_with_the_plain_check(mini, monkeypatch, 
     assert sum(count for count, _, _ in ahead.buckets["events"]) == len(os.listdir(mini / "events"))
 
 
-def test_the_check_started_ahead_sees_a_change_made_after_the_index(mini, monkeypatch, stat_loop):
+def test_the_check_started_ahead_sees_a_change_made_after_the_index(mini, monkeypatch):
     open_dataset(mini)
     monkeypatch.setattr(freshness, "PREFETCH_FROM_BYTES", 0)
     before = freshness.fingerprint(mini)
@@ -129,7 +128,7 @@ def _date_folders(root: Path, seconds_ago: float) -> None:
             os.utime(root / folder, (when, when))
 
 
-def test_a_kept_listing_gives_the_fingerprint_listing_the_folders_gives(mini, stat_loop):
+def test_a_kept_listing_gives_the_fingerprint_listing_the_folders_gives(mini):
     _date_folders(mini, 0)
     listed = freshness.fingerprint(mini)
     assert not os.path.exists(freshness.listing_path(mini)), "folders changed just now are not kept"
@@ -139,7 +138,7 @@ def test_a_kept_listing_gives_the_fingerprint_listing_the_folders_gives(mini, st
     assert freshness.fingerprint(mini) == listed
 
 
-def test_a_file_added_beside_a_kept_listing_is_noticed(mini, stat_loop):
+def test_a_file_added_beside_a_kept_listing_is_noticed(mini):
     _date_folders(mini, 60)
     before = freshness.fingerprint(mini)
     (mini / "events" / "extra.yaml").write_text("id: extra\n")
@@ -148,60 +147,9 @@ def test_a_file_added_beside_a_kept_listing_is_noticed(mini, stat_loop):
     assert after.split("|")[4].split(":")[2] == str(len(os.listdir(mini / "events")))  # the count, listed again
 
 
-def test_a_listing_cut_short_is_not_used(mini, stat_loop):
+def test_a_listing_cut_short_is_not_used(mini):
     _date_folders(mini, 60)
     listed = freshness.fingerprint(mini)
     kept = Path(freshness.listing_path(mini))
     kept.write_bytes(kept.read_bytes().rsplit(b"\0", 1)[0])  # the last name lost
     assert freshness.fingerprint(mini) == listed
-
-
-@pytest.fixture
-def assorted(tmp_path) -> tuple[int, list[list[str]]]:
-    """An open folder of files with ASCII, accented and undecodable names and assorted sizes, in three buckets."""
-    folder = tmp_path / "assorted"
-    folder.mkdir()
-    names = [f"event-{n}.yaml" for n in range(7)] + ["séoul.yaml", "平壤.yml", os.fsdecode(b"bad-\xff.yaml")]
-    for number, name in enumerate(names):
-        (folder / name).write_bytes(b"x" * number * 1000)
-        os.utime(folder / name, ns=(0, 1_700_000_000_123_456_789 + number * 999_999_937))
-    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    yield handle, [names[0::3], names[1::3], [], names[2::3]]
-    os.close(handle)
-
-
-@pytest.mark.parametrize(("share", "shares"), [(0, 1), (0, 2), (1, 2), (2, 3), (5, 4)])
-def test_the_compiled_stat_loop_sums_what_the_python_loop_sums(assorted, share, shares):
-    compiled = compiled_bucket_sums()
-    handle, groups = assorted
-    assert compiled(handle, groups, share, shares) == freshness.python_bucket_sums(handle, groups, share, shares)
-    if (share, shares) == (0, 1):
-        assert compiled(handle, groups, 0, 1)[2] == [0, 0, 0]
-        assert sum(count for count, _, _ in compiled(handle, groups, 0, 1)) == 10
-
-
-def test_the_compiled_stat_loop_raises_what_os_stat_raises(assorted):
-    compiled = compiled_bucket_sums()
-    handle, groups = assorted
-    with pytest.raises(FileNotFoundError) as vanished:
-        compiled(handle, [groups[0] + ["gone.yaml"]], 0, 1)
-    assert vanished.value.filename == "gone.yaml"
-    with pytest.raises(FileNotFoundError):
-        freshness.python_bucket_sums(handle, [groups[0] + ["gone.yaml"]], 0, 1)
-    with pytest.raises(ValueError, match="embedded null byte"):
-        compiled(handle, [["a\0b.yaml"]], 0, 1)
-    with pytest.raises(TypeError, match="must be str"):
-        compiled(handle, [[b"event-0.yaml"]], 0, 1)
-    with pytest.raises(TypeError, match="must be a list"):
-        compiled(handle, [("event-0.yaml",)], 0, 1)
-    with pytest.raises(ValueError, match="shares at least 1"):
-        compiled(handle, groups, 0, 0)
-
-
-def test_a_missing_extension_is_none_so_that_the_python_function_is_used(monkeypatch):
-    from nkwatch.speedups import compiled
-
-    assert compiled("_no_such_extension", "bucket_sums") is None
-    monkeypatch.setattr(freshness, "_bucket_sums", None)
-    monkeypatch.setattr("nkwatch.speedups.compiled", lambda module, name: None)
-    assert freshness.bucket_sums() is freshness.python_bucket_sums

@@ -245,7 +245,7 @@ EDITS = st.lists(st.tuples(st.sampled_from(["append", "restore", "remove", "rena
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=EDITS)
-def test_after_any_series_of_edits_the_index_reports_what_the_files_hold(tmp_path_factory, stat_loop, edits):
+def test_after_any_series_of_edits_the_index_reports_what_the_files_hold(tmp_path_factory, edits):
     """Whatever is edited, removed, renamed or added, and in whichever bucket, the index agrees with a full read."""
     root = tmp_path_factory.mktemp("edits") / "data"
     shutil.copytree(MINI, root)

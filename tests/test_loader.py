@@ -18,7 +18,7 @@ def problems_of(dataset_root) -> list[str]:
     return [str(p).replace(f"{dataset_root}/", "") for p in error.value.problems]
 
 
-def test_mini_fixture_loads_with_typed_records(mini, yaml_walk):
+def test_mini_fixture_loads_with_typed_records(mini):
     dataset = load_dataset(mini)
     walkout = dataset.events["tomsk-walkout"]
     assert (walkout.people.min, walkout.people.max) == (6, 10)
@@ -65,7 +65,7 @@ def test_bundled_dataset_is_valid():
          ["events/bad-country.yaml:4:13: bad-country countries[0]: 'XX' is not an ISO 3166-1 alpha-2 country code"]),
     ],
 )
-def test_each_failure_mode_names_file_line_and_field(mini, case, expected, yaml_walk):
+def test_each_failure_mode_names_file_line_and_field(mini, case, expected):
     with_broken_event(mini, case)
     assert problems_of(mini) == expected
 
@@ -76,26 +76,26 @@ def test_every_problem_is_collected_before_failing(mini):
     assert len(problems_of(mini)) == 3
 
 
-def test_yaml_11_retyping_keeps_text_as_written(mini, yaml_walk):
+def test_yaml_11_retyping_keeps_text_as_written(mini):
     with_broken_event(mini, "unquoted-date")
     dataset = load_dataset(mini)
     assert dataset.events["unquoted-date"].date.text == "2016-08-25"
 
 
-def test_unquoted_no_stays_the_country_code_for_norway(mini, yaml_walk):
+def test_unquoted_no_stays_the_country_code_for_norway(mini):
     (mini / "events" / "kim-defects.yaml").write_text(
         (mini / "events" / "kim-defects.yaml").read_text().replace("countries: [GB, KR]", "countries: [NO, KR]"))
     assert load_dataset(mini).events["kim-defects"].countries == ("NO", "KR")
 
 
-def test_alias_bomb_is_refused_quickly(mini, yaml_walk):
+def test_alias_bomb_is_refused_quickly(mini):
     with_broken_event(mini, "alias-bomb")
     started = time.perf_counter()
     problems_of(mini)
     assert time.perf_counter() - started < 1.0
 
 
-def test_control_characters_and_bidi_overrides_are_dropped(mini, yaml_walk):
+def test_control_characters_and_bidi_overrides_are_dropped(mini):
     path = mini / "events" / "kim-defects.yaml"
     path.write_text(path.read_text().replace("title: Kim Test-ho defects",
                                              'title: "Kim\\e[2J \\u202eTest\\x07-ho defects"'))

@@ -86,7 +86,7 @@ def mutations(draw) -> tuple[Path, bytes]:
 
 @FAST
 @given(mutation=mutations())
-def test_loader_survives_mutated_files(fuzz_root, mutation, yaml_walk):
+def test_loader_survives_mutated_files(fuzz_root, mutation):
     name, data = mutation
     restore(fuzz_root)
     (fuzz_root / name).write_bytes(data)
@@ -110,7 +110,7 @@ def test_loader_survives_random_documents(fuzz_root, document):
 
 @FAST
 @given(data=st.binary(max_size=300))
-def test_reader_survives_random_bytes(data, yaml_walk):
+def test_reader_survives_random_bytes(data):
     try:
         parse_document(decode_text(data))
     except YamlProblem as problem:
@@ -239,7 +239,7 @@ NESTED_TEXT = st.recursive(
 
 @FAST
 @given(value=NESTED_TEXT, flow=st.booleans())
-def test_any_nesting_of_mappings_lists_and_text_reads_back_as_written(value, flow, yaml_walk):
+def test_any_nesting_of_mappings_lists_and_text_reads_back_as_written(value, flow):
     document = parse_document(yaml.safe_dump({"root": value}, default_flow_style=flow, allow_unicode=True))
     assert _texts(document.root) == {"root": value}
     assert set(document.marks) == set(_paths({"root": value}))
@@ -261,7 +261,7 @@ CELLS = st.lists(st.one_of(st.text(), st.none(), st.integers(), st.floats(allow_
 
 @FAST
 @given(cells=CELLS)
-def test_a_csv_line_is_what_the_csv_module_writes(cells, csv_lines):
+def test_a_csv_line_is_what_the_csv_module_writes(cells):
     written = io.StringIO()
     csv.writer(written, lineterminator="\r\n").writerow(cells)
     assert csv_line(cells, raw=True) == written.getvalue()
@@ -269,7 +269,7 @@ def test_a_csv_line_is_what_the_csv_module_writes(cells, csv_lines):
 
 @FAST
 @given(cells=CELLS)
-def test_a_csv_line_neutralises_exactly_the_text_cells_starting_a_formula(cells, csv_lines):
+def test_a_csv_line_neutralises_exactly_the_text_cells_starting_a_formula(cells):
     written = io.StringIO()
     csv.writer(written, lineterminator="\r\n").writerow(
         ["'" + c if isinstance(c, str) and c.startswith(FORMULA_STARTS) else c for c in cells])

@@ -120,35 +120,10 @@ def figure_row(data: dict) -> list[object]:
             discrepancies_cell(data["discrepancies"])]
 
 
-def csv_line(cells: list | tuple, raw: bool = False) -> str:
+def csv_line(cells: Iterable[object], raw: bool = False) -> str:
     """One CSV record, as the csv module writes it with QUOTE_MINIMAL and CRLF line ends: None as an empty cell,
     a cell holding a comma, a double quote or a line break quoted, with its quotes doubled. Unless raw, text cells
     a spreadsheet would run are neutralised first.
-
-    Made by the C extension ``nkwatch._csvline`` when it was built (three times as fast), else by
-    python_csv_line; tests hold the two to the same output.
-    """
-    return _line_maker(raw)(cells)
-
-
-def _line_maker(raw: bool):
-    """The function that makes one line from a row's cells: the compiled one when it was built."""
-    global _compiled_csv_line
-    if _compiled_csv_line is None:
-        from nkwatch.speedups import compiled
-
-        _compiled_csv_line = compiled("_csvline", "csv_line") or False
-    if not _compiled_csv_line:
-        return partial(python_csv_line, raw=raw)
-    return partial(_compiled_csv_line, None if raw else _FORMULA_CHARACTERS)
-
-
-_compiled_csv_line = None  # set by _line_maker() on first use
-_FORMULA_CHARACTERS = "".join(FORMULA_STARTS)
-
-
-def python_csv_line(cells: Iterable[object], raw: bool = False) -> str:
-    """csv_line in Python.
 
     Built here rather than by csv.writer, which copies each character in a loop of its own: on exports of
     thousands of rows with long summaries it took most of the time, and str.replace and four substring tests
@@ -167,7 +142,7 @@ def python_csv_line(cells: Iterable[object], raw: bool = False) -> str:
 
 
 def _write_rows(header: Iterable[str], rows: Iterable[list[object]], stream: TextIO, raw: bool) -> int:
-    write, line = stream.write, _line_maker(raw)
+    write, line = stream.write, partial(csv_line, raw=raw)
     write(csv_line(list(header), raw=True))
     count = 0
     for row in rows:
