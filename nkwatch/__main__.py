@@ -1,46 +1,24 @@
-"""The ``nkwatch`` command (and ``python -m nkwatch``): start the dataset's freshness check, then the command line.
+"""The ``nkwatch`` command (and ``python -m nkwatch``): the command line, and Ctrl-C at any moment exiting 130.
 
-The check is started before ``nkwatch.cli`` imports Typer and Rich, so that on a large dataset stat'ing the files
-(in forked processes) overlaps those imports.
+Ctrl-C is caught here as well as in ``nkwatch.cli.main``, so that one pressed while the command line is still being
+imported (Typer and Rich take a tenth of a second) also ends the process quietly, with no traceback.
 """
 
-import os
+import signal
 import sys
+
+EXIT_INTERRUPTED = 130
 
 
 def run() -> None:
-    """Run the command line, then leave at once (see ``leave``)."""
-    from nkwatch.freshness import start_for_command_line
-
-    start_for_command_line(sys.argv[1:], os.environ)
-    from nkwatch.cli import main
-
+    """Run the command line; an interrupt anywhere exits 130 without a traceback."""
     try:
+        from nkwatch.cli import main
+
         main()
-    except SystemExit as done:
-        leave(done.code)
-    leave(0)
-
-
-def leave(code: object) -> None:
-    """End the process with code, skipping the interpreter's teardown of every module and object.
-
-    That teardown took 14 ms, a sixth of a short command's run. What must happen at exit still does: the index's
-    connections are closed, the exit handlers run and the output is flushed.
-    """
-    import atexit
-    import contextlib
-
-    index = sys.modules.get("nkwatch.index")
-    if index is not None:
-        index.close_connections()
-    atexit._run_exitfuncs()
-    if isinstance(code, str):  # sys.exit("message"), as Python itself would show it
-        print(code, file=sys.stderr)
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe or stream: nothing more can be written
-            stream.flush()
-    os._exit(code if isinstance(code, int) else 0 if code is None else 1)
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while leaving changes nothing
+        sys.exit(EXIT_INTERRUPTED)
 
 
 if __name__ == "__main__":

@@ -9,14 +9,14 @@ are then put together, and every named id checked, into a ``Dataset``.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from nkwatch.dates import parse_edtf
 from nkwatch.errors import DataError, Problem
-from nkwatch.freshness import DATA_SUFFIXES, RECORD_FOLDERS
 from nkwatch.models import (
     Actor,
     ActorRole,
@@ -25,6 +25,7 @@ from nkwatch.models import (
     Dataset,
     Discrepancy,
     Event,
+    EventsInMemory,
     Figure,
     Place,
     Range,
@@ -34,6 +35,12 @@ from nkwatch.models import (
 )
 from nkwatch.references import KIND_OF_FOLDER, country_fields, missing_message, references_of
 from nkwatch.textnorm import strip_unsafe
+
+RECORD_FOLDERS = ("sources", "actors", "places", "events", "figures")
+"""The folders a dataset keeps its records in, one YAML file per record."""
+
+DATA_SUFFIXES = (".yaml", ".yml")
+"""The endings of a data file's name."""
 
 Path_ = tuple
 """A value's position in a document: keys and list indexes from the root (as in nkwatch.yamlread)."""
@@ -167,15 +174,57 @@ def check_record_text(folder: str, text: str, shown: str, stem: str) -> FileResu
     return result
 
 
+class DataFile(NamedTuple):
+    """One data file as listed: its folder, its path (as messages show it), size and modification time."""
+
+    folder: str
+    """The record kind's folder (``events``), or ``themes`` for themes.yaml."""
+    path: str
+    """The file: the dataset folder joined with the folder and the file's name."""
+    size: int
+    """Its size in bytes; -1 when it cannot be stat'ed (a link to nothing, a themes.yaml that is missing)."""
+    mtime_ns: int
+    """Its modification time in nanoseconds; -1 when it cannot be stat'ed."""
+
+
+def list_data_files(root: Path) -> list[DataFile]:
+    """Every data file of a dataset with its size and modification time: themes.yaml first, then each kind's
+    files in name order. The one listing of a dataset's files: the loader and the index both read what it gives."""
+    base = os.fspath(root)
+    found = [_listed("themes", os.path.join(base, "themes.yaml"))]
+    for folder in RECORD_FOLDERS:
+        found += sorted(_folder_files(folder, os.path.join(base, folder)), key=lambda entry: entry.path)
+    return found
+
+
+def _folder_files(folder: str, directory: str) -> Iterator[DataFile]:
+    try:
+        entries = os.scandir(directory)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    with entries:
+        for entry in entries:
+            if os.path.splitext(entry.name)[1] in DATA_SUFFIXES:
+                try:
+                    status = entry.stat()
+                except OSError:  # a link to nothing: listed, so that reading it reports the problem
+                    yield DataFile(folder, entry.path, -1, -1)
+                else:
+                    yield DataFile(folder, entry.path, status.st_size, status.st_mtime_ns)
+
+
+def _listed(folder: str, path: str) -> DataFile:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return DataFile(folder, path, -1, -1)
+    return DataFile(folder, path, status.st_size, status.st_mtime_ns)
+
+
 def data_files(root: Path) -> Iterable[tuple[str, Path]]:
     """Every data file of a dataset, as (folder, path): themes.yaml first, then each kind's files in name order."""
-    yield "themes", root / "themes.yaml"
-    for folder in RECORD_FOLDERS:
-        directory = root / folder
-        if directory.is_dir():
-            for path in sorted(directory.iterdir()):
-                if path.suffix in DATA_SUFFIXES:
-                    yield folder, path
+    for entry in list_data_files(root):
+        yield entry.folder, Path(entry.path)
 
 
 def check_root(root: Path) -> None:
@@ -323,7 +372,7 @@ def assemble(root: Path, results: list[FileResult]) -> Dataset:
         else:
             record = BUILDERS[result.folder](result.value, result.path)
             records[result.folder][record.id] = record
-    events = dict(sorted(records["events"].items(), key=lambda item: (item[1].date.sort_key(), item[0])))
+    events = EventsInMemory(sorted(records["events"].items(), key=lambda item: (item[1].date.sort_key(), item[0])))
     return Dataset(str(root), records["sources"], records["actors"], records["places"], themes, events,
                    records["figures"])
 

@@ -7,9 +7,13 @@ records are by id (a lowercase slug).
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Iterable, Iterator, KeysView
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from nkwatch.dates import EDTFDate
+
+if TYPE_CHECKING:
+    from nkwatch.query import Filters
 
 
 class Source(NamedTuple):
@@ -214,6 +218,67 @@ class Figure(NamedTuple):
     """The file the record was read from (not part of the data)."""
 
 
+StoredEvent = tuple[dict, str | None, str | None]
+"""An event as the index stores it: its checked YAML mapping, and its ISO start and end days."""
+
+
+class EventStore(Protocol):
+    """A dataset's events by id, in date order: what both the in-memory mapping and the index give.
+
+    Beyond the mapping's own methods, a store says which events may pass a selection's filters (an index narrows
+    them in SQL; query.py then applies every filter), may count them or give their stored values without building
+    records, and ranks a full-text search.
+    """
+
+    def __getitem__(self, event_id: str) -> Event: ...
+    def __iter__(self) -> Iterator[str]: ...
+    def __len__(self) -> int: ...
+    def __contains__(self, event_id: object) -> bool: ...
+    def get(self, event_id: str, default: Event | None = None) -> Event | None: ...
+    def keys(self) -> KeysView[str] | Iterable[str]: ...
+    def values(self) -> Iterable[Event]: ...
+    def items(self) -> Iterable[tuple[str, Event]]: ...
+
+    def candidates(self, filters: Filters | None) -> Iterable[Event]:
+        """Events that may pass the filters (every one that does, perhaps more), in date order."""
+        ...
+
+    def count(self, filters: Filters) -> int | None:
+        """How many events pass the facet and date filters, or None when only applying them can tell."""
+        ...
+
+    def stored(self, filters: Filters) -> Iterable[StoredEvent] | None:
+        """The events passing the facet and date filters, at most filters.limit, as stored; None if not kept."""
+        ...
+
+    def search(self, dataset: Dataset, words: list[str], filters: Filters | None) -> list[tuple[Event, float]]:
+        """The events holding every search word (as a word or a word's start), with their scores, best first."""
+        ...
+
+
+class EventsInMemory(dict):
+    """The EventStore of a dataset read from its files: a dict of events by id, in date order."""
+
+    def candidates(self, filters: Filters | None) -> Iterable[Event]:
+        """Every event: query.py applies the filters."""
+        return self.values()
+
+    def count(self, filters: Filters) -> int | None:
+        """None: only applying the filters can tell."""
+        return None
+
+    def stored(self, filters: Filters) -> None:
+        """None: the records are all there is."""
+        return None
+
+    def search(self, dataset: Dataset, words: list[str], filters: Filters | None) -> list[tuple[Event, float]]:
+        """The same ranking as the index's, computed over the records (see nkwatch.cache.search)."""
+        from nkwatch.cache.search import event_fields_of_record, ranked_in_memory
+
+        documents = [(event, event_fields_of_record(dataset, event)) for event in self.values()]
+        return ranked_in_memory(documents, words)
+
+
 class Dataset(NamedTuple):
     """A whole dataset, every record by id."""
 
@@ -227,7 +292,7 @@ class Dataset(NamedTuple):
     """Places by id."""
     themes: dict[str, Theme]
     """Themes by id, in the order of themes.yaml."""
-    events: dict[str, Event]
+    events: EventStore
     """Events by id, sorted by date (start, then end), then id."""
     figures: dict[str, Figure]
     """Figures by id."""

@@ -198,9 +198,8 @@ def event_matches(dataset: Dataset, event: Event, filters: Filters) -> bool:
 
 
 def _candidates(dataset: Dataset, filters: Filters) -> Iterable[Event]:
-    """Events in date order, narrowed first by an index when the dataset has one."""
-    narrow = getattr(dataset.events, "candidates", None)
-    return narrow(filters) if narrow else dataset.events.values()
+    """Events in date order, narrowed first by the dataset's event store (an index does it in SQL)."""
+    return dataset.events.candidates(filters)
 
 
 def iter_events(dataset: Dataset, filters: Filters) -> Iterator[Event]:
@@ -225,8 +224,7 @@ class Selection:
 
     def stored(self) -> Iterator[tuple[dict, str | None, str | None]] | None:
         """The selection as stored values with their ISO start and end days, or None when it must be built."""
-        stored = getattr(self.dataset.events, "stored", None)
-        return None if stored is None or self.filters.texts else stored(self.filters)
+        return None if self.filters.texts else self.dataset.events.stored(self.filters)
 
 
 def select_events(dataset: Dataset, filters: Filters) -> list[Event]:
@@ -236,9 +234,9 @@ def select_events(dataset: Dataset, filters: Filters) -> list[Event]:
 
 def count_events(dataset: Dataset, filters: Filters) -> int:
     """How many events pass the filters, ignoring the limit."""
-    count = getattr(dataset.events, "count", None)
-    if count and not filters.texts:
-        return count(filters)
+    counted = None if filters.texts else dataset.events.count(filters)
+    if counted is not None:
+        return counted
     return sum(1 for e in _candidates(dataset, filters) if event_matches(dataset, e, filters))
 
 

@@ -17,14 +17,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from nkwatch.atomic import publish, synced_text, temporary_beside
 from nkwatch.errors import DataError, NkwatchError, Problem, UsageError
 
 SCHEMA_LINE = "# yaml-language-server: $schema={reference}"
 RELATIVE_SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(?:\.\./)+nkwatch/schema/([a-z]+\.schema\.json)$")
 DATE_FIELDS = {"published", "date", "as_of"}
 SINGULAR = {"sources": "source", "actors": "actor", "places": "place", "events": "event", "figures": "figure"}
-# Filesystems without hard links answer os.link with one of these; we then reserve the name with O_EXCL instead.
-_NO_HARD_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.EMLINK}
 
 
 class WriteError(NkwatchError):
@@ -168,55 +167,12 @@ def _write_error(where: Path, error: OSError) -> WriteError:
 def temporary_file(directory: Path, name: str, text: str) -> Iterator[Path]:
     """A file holding text, synced to disk, in directory; removed on the way out whatever happens."""
     try:
-        handle, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
+        with temporary_beside(directory / name) as temp:
+            with synced_text(temp, newline="\n") as stream:
+                stream.write(text)
+            yield temp
     except OSError as error:
         raise _write_error(directory, error) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, 0o666 & ~current_umask())
-        yield Path(temp)
-    except OSError as error:
-        raise _write_error(directory, error) from None
-    finally:
-        Path(temp).unlink(missing_ok=True)
-
-
-def current_umask() -> int:
-    """The process umask, read without changing it for longer than the call."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def publish(temp: Path, target: Path) -> None:
-    """Give the synced temporary file its final name; FileExistsError when the name is taken, never a replace."""
-    try:
-        os.link(temp, target)
-    except FileExistsError:
-        raise
-    except OSError as error:
-        if error.errno not in _NO_HARD_LINKS:
-            raise
-        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
-        os.replace(temp, target)
-    sync_folder(target.parent)
-
-
-def sync_folder(directory: Path) -> None:
-    """Flush a folder's entries to disk, so that a new name survives a crash; a no-op where that is impossible."""
-    try:
-        handle = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass  # some filesystems cannot sync a folder; the file itself is already on disk
-    finally:
-        os.close(handle)
 
 
 def write_record(root: Path, folder: str, value: dict) -> Path:

@@ -7,7 +7,6 @@ import csv
 import html
 import io
 import json
-import marshal
 import os
 import re
 from datetime import date
@@ -373,7 +372,7 @@ def test_an_interrupted_export_leaves_the_old_file_and_no_temporary_file(nk, out
 
 
 def test_the_file_is_synced_to_disk_before_it_gets_its_name(out, monkeypatch):
-    import nkwatch.export.files as files
+    import nkwatch.atomic as files
 
     calls = []
     real_fsync, real_link = os.fsync, os.link
@@ -452,18 +451,18 @@ def _synthetic(tmp_path):
 @pytest.mark.parametrize("dataset", ["bundled", "mini", "hostile", "synthetic"])
 def test_csv_rows_from_stored_values_are_the_rows_from_records(tmp_path, dataset):
     """Every event's CSV row made from the value the index stores is the row made from its built record."""
+    from nkwatch.cache import open_indexed
     from nkwatch.export.csv import event_row, stored_row
-    from nkwatch.index import open_indexed
 
     root = {"bundled": lambda: None, "mini": lambda: MINI, "hostile": lambda: hostile_dataset(tmp_path),
             "synthetic": lambda: _synthetic(tmp_path)}[dataset]()
     indexed = open_indexed(root)
-    rows = indexed.events.connection.execute("SELECT id, value, start, end_ FROM events").fetchall()
+    rows = list(indexed.events.stored(None))
     assert len(rows) == len(indexed.events) > 0
     from_records, from_values = {}, {}
-    for event_id, value, start, end in rows:
-        from_records[event_id] = event_row(indexed, indexed.events[event_id], {})
-        from_values[event_id] = stored_row(indexed, marshal.loads(value), start, end, {})
+    for value, start, end in rows:
+        from_records[value["id"]] = event_row(indexed, indexed.events[value["id"]], {})
+        from_values[value["id"]] = stored_row(indexed, value, start, end, {})
     assert from_values == from_records
 
 

@@ -17,15 +17,15 @@ from hypothesis import strategies as st
 
 from clirun import run
 from conftest import MINI
-from nkwatch import freshness, index
+from nkwatch.cache import open_indexed, progress
+from nkwatch.cache.location import index_path as index_file
 from nkwatch.errors import DataError
-from nkwatch.index import index_file, open_indexed
 from nkwatch.loader import load_dataset
 
 
 def stored_paths(root) -> set[str]:
     with sqlite3.connect(index_file(root)) as connection:
-        return {os.path.basename(p) for (p,) in connection.execute("SELECT path FROM files")}
+        return {os.path.basename(p) for (p,) in connection.execute("SELECT name FROM files")}
 
 
 def test_commands_build_and_use_the_index(capsys, mini):
@@ -141,41 +141,19 @@ def test_a_reference_to_a_broken_file_says_so_through_the_index(capsys, mini):
         "whose file has problems of its own (listed with it)")
 
 
-def test_a_first_build_is_built_aside_and_leaves_only_the_index(mini):
-    leftover = index_file(mini).with_name(index_file(mini).name + ".building-2147483646")  # no such process
-    leftover.parent.mkdir(parents=True, exist_ok=True)
-    leftover.write_bytes(b"half a build")
-    open_indexed(mini)
-    names = {p.name for p in index_file(mini).parent.iterdir()}
-    assert index_file(mini).name in names
-    assert [name for name in names if ".building-" in name] == []
-
-
 def test_an_interrupted_first_build_leaves_nothing_behind(mini, monkeypatch):
-    from nkwatch import index
+    from nkwatch.cache import store
 
     def interrupted(connection, batch):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(index, "_store", interrupted)
+    monkeypatch.setattr(store, "store", interrupted)
     try:
         open_indexed(mini)
         raise AssertionError("expected KeyboardInterrupt")
     except KeyboardInterrupt:
         pass
-    assert [p.name for p in index_file(mini).parent.iterdir() if not p.name.endswith(".listing")] == []
-
-
-def test_a_finished_build_never_replaces_an_index_another_process_published(tmp_path):
-    from nkwatch.index import _publish
-
-    building, published = tmp_path / "building", tmp_path / "index"
-    building.write_text("this build")
-    published.write_text("the other process's build")
-    _publish(building, published)
-    assert published.read_text() == "the other process's build"
-    _publish(building, tmp_path / "new")
-    assert (tmp_path / "new").read_text() == "this build"
+    assert list(index_file(mini).parent.iterdir()) == []
 
 
 def test_two_files_with_one_id_are_a_problem_not_a_silent_choice(capsys, mini):
@@ -207,26 +185,12 @@ def _slow_batches(count: int, pause: float):
 
 @pytest.mark.parametrize(("after", "shown"), [(0.05, True), (60.0, False)])
 def test_a_progress_bar_appears_on_stderr_only_once_reading_takes_longer_than_a_moment(monkeypatch, after, shown):
-    from nkwatch import index
-
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    monkeypatch.setattr(index, "PROGRESS_AFTER", after)
-    batches = list(index._with_progress(_slow_batches(8, 0.02), 80))
+    monkeypatch.setattr(progress, "PROGRESS_AFTER", after)
+    batches = list(progress.with_progress(_slow_batches(8, 0.02), 80))
     assert len(batches) == 8
     assert ("Indexing the dataset" in terminal.getvalue()) is shown
-
-
-def test_after_one_edit_only_the_files_of_its_bucket_are_compared(mini, monkeypatch):
-    open_indexed(mini)
-    compared = []
-    whole_scan = index.scan
-    monkeypatch.setattr(index, "scan", lambda root, only=None: compared.append(only) or whole_scan(root, only))
-    path = mini / "events" / "kim-defects.yaml"
-    path.write_text(path.read_text().replace("Kim Test-ho defects", "Kim Test-ho defects again"))
-    assert open_indexed(mini).events["kim-defects"].title == "Kim Test-ho defects again"
-    (bucket,) = [b for b, names in enumerate(freshness._grouped(["kim-defects.yaml"])) if names]
-    assert compared == [{("events", bucket)}]
 
 
 def test_a_folder_that_appears_is_read_in_full(mini):
@@ -309,99 +273,3 @@ def test_an_edit_within_one_tick_of_the_clock_after_the_file_was_read_is_noticed
     path.write_text(text.replace("Kim Test-ho defects", "Kim Test-ho DEFECTS"))  # the same size
     os.utime(path, ns=(stamp, stamp))  # and the clock has not ticked since
     assert open_indexed(mini).events["kim-defects"].title == "Kim Test-ho DEFECTS"
-
-
-def test_a_file_still_for_a_while_is_trusted_again(mini):
-    long_ago = time.time_ns() - 60 * 10**9
-    for other in mini.rglob("*.yaml"):
-        os.utime(other, ns=(long_ago, long_ago))
-    path = mini / "events" / "kim-defects.yaml"
-    path.write_text(path.read_text())
-    open_indexed(mini)
-    os.utime(path, ns=(long_ago, long_ago))
-    open_indexed(mini)
-    with sqlite3.connect(index_file(mini)) as connection:
-        (stored,) = connection.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
-    assert stored == freshness.fingerprint(mini)  # the next command reads nothing again
-
-
-def _chunks_of(root) -> list[list[index.Item]]:
-    """Each record file of a dataset as a chunk of its own, numbered as a first build numbers them."""
-    paths = [(folder, path) for folder in ("sources", "actors", "places", "events")
-             for path in sorted((root / folder).glob("*.yaml"))]
-    return [[(number, folder, 0, str(path), 0, 0)] for number, (folder, path) in enumerate(paths, 1)]
-
-
-@pytest.fixture
-def forked(monkeypatch) -> list[int]:
-    """The process ids of the workers the test forks, to check that each was waited for."""
-    pids, real_fork = [], os.fork
-
-    def fork() -> int:
-        pid = real_fork()
-        if pid:
-            pids.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", fork)
-    return pids
-
-
-def all_reaped(pids: list[int]) -> bool:
-    """True when no process of pids is left to wait for (none runs on, none is a zombie)."""
-    for pid in pids:
-        try:
-            os.waitpid(pid, os.WNOHANG)
-            return False
-        except ChildProcessError:
-            pass
-    return True
-
-
-def test_workers_send_the_batches_one_process_makes(mini, forked):
-    chunks = _chunks_of(mini)
-    from_workers = sorted(index._batches_from_workers(chunks, 2), key=lambda batch: batch["files"][0][0])
-    assert from_workers == [index.batch_rows(chunk) for chunk in chunks]
-    assert len(forked) == 2 and all_reaped(forked)
-
-
-def test_an_error_in_a_worker_is_raised_in_the_command_and_no_worker_is_left(mini, monkeypatch, forked):
-    class Unpicklable(Exception):  # a local class: pickle cannot find it by name
-        pass
-
-    read = index.batch_rows
-
-    def failing(chunk):
-        if chunk[0][0] == 3:
-            raise ValueError("cannot read chunk 3")
-        if chunk[0][0] == 4:
-            raise Unpicklable("chunk 4")
-        return read(chunk)
-
-    monkeypatch.setattr(index, "batch_rows", failing)
-    with pytest.raises(ValueError, match="cannot read chunk 3"):
-        list(index._batches_from_workers(_chunks_of(mini)[:3], 2))
-    with pytest.raises(RuntimeError, match=r"Unpicklable\('chunk 4'\)"):
-        list(index._batches_from_workers(_chunks_of(mini)[3:5], 2))
-    assert len(forked) == 4 and all_reaped(forked)
-
-
-def test_a_worker_killed_midway_makes_the_command_read_the_yaml_without_an_index(mini, monkeypatch, forked):
-    import signal
-
-    read = index.batch_rows
-
-    def killed(chunk):
-        if any(number == 5 for number, *_ in chunk):
-            os.kill(os.getpid(), signal.SIGKILL)
-        return read(chunk)
-
-    monkeypatch.setattr(index, "batch_rows", killed)
-    with pytest.raises(ChildProcessError, match="a worker process reading the dataset was killed by signal 9"):
-        list(index._batches_from_workers(_chunks_of(mini), 2))
-    monkeypatch.setattr(index, "PARALLEL_FROM", 1)
-    dataset = index.open_dataset(mini)
-    assert list(dataset.events) == list(load_dataset(mini).events)
-    assert not index_file(mini).exists()
-    assert [p.name for p in index_file(mini).parent.iterdir() if ".building-" in p.name] == []
-    assert all_reaped(forked)

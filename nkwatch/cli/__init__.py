@@ -14,8 +14,8 @@ from typing import Annotated
 import typer
 
 from nkwatch import __version__
+from nkwatch.cache import CacheDamaged
 from nkwatch.errors import EXIT_INTERRUPTED, EXIT_USAGE, DataError, NkwatchError, NotFoundError
-from nkwatch.freshness import StaleIndex, settle
 
 app = typer.Typer(
     name="nkwatch",
@@ -126,14 +126,11 @@ def _run(arguments: list[str]) -> int | None:
     click_exception = _click_exception_class()
     try:
         code = app(args=arguments, standalone_mode=False)
-        settle()
     except NkwatchError as error:
         from nkwatch.cli.commands import requested_command
 
-        settle()  # an error found in a stale index is no error: StaleIndex runs the command again
         code = report(error, all_problems=requested_command(arguments) == "validate")
     except click_exception as error:
-        settle()
         error_line(f"error: {error.format_message()}")
         say("Try 'nkwatch --help' for help.")
         code = getattr(error, "exit_code", EXIT_USAGE)
@@ -165,9 +162,12 @@ def main(argv: list[str] | None = None) -> None:
         load_help_renderer()
     try:
         code = _run(arguments)
-    except StaleIndex:
-        # The index read ahead of its freshness check was out of date and nothing has been written: run again,
-        # this time bringing the index up to date first.
+    except CacheDamaged:
+        # The index turned out damaged while the command read it, before anything was written: discard it and run
+        # the command again from the YAML (the next command builds a new index).
+        from nkwatch.cache import after_damage
+
+        after_damage(State.data)
         code = _run(arguments)
     try:
         sys.stdout.flush()

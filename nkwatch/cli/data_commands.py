@@ -25,7 +25,7 @@ def validate(
 
       NKWATCH_DATA=./my-data nkwatch validate
     """
-    from nkwatch.index import open_dataset
+    from nkwatch.cache import open_dataset
 
     dataset = open_dataset(path or State.data)
     counts = ", ".join(f"{n} {kind if n != 1 else kind[:-1]}" for kind, n in dataset.counts().items())

@@ -14,7 +14,6 @@ from nkwatch.cli import State, app, say
 from nkwatch.cli.options import Actor, Country, Limit, Since, SourceFilter, TextFilter, Theme, Until, filters_from
 from nkwatch.errors import UsageError
 from nkwatch.export import FORMATS, figure_writer_for, format_from_extension, writer_for
-from nkwatch.freshness import settle, unsettled
 
 ExportFormat = Enum("ExportFormat", {name: name for name in FORMATS}, type=str)
 """The --format choices: every format in the registry."""
@@ -95,7 +94,7 @@ def export(
 
       nkwatch export --format ics --theme defection -o defections.ics --force
     """
-    from nkwatch.index import open_dataset
+    from nkwatch.cache import open_dataset
 
     name = chosen_format(format_.value if format_ else None, output)
     check_options(name, excel, raw, figures)
@@ -104,7 +103,7 @@ def export(
         from nkwatch.export.files import check_target
 
         check_target(target, force)
-    dataset = open_dataset(State.data, defer_check=True)
+    dataset = open_dataset(State.data)
     filters = filters_from(dataset, country, actor, theme, since, until, text, source, limit)
     if target is None:
         count = _export_to_stdout(dataset, filters, name, excel, raw, figures)
@@ -113,21 +112,17 @@ def export(
 
         with atomic_text_file(target, force) as stream:
             count = _export_to(stream, dataset, filters, name, excel, raw, figures)
-            settle()  # before the file takes its name
     _report(count, name, figures, target)
 
 
 def _export_to_stdout(dataset, filters, name: str, excel: bool, raw: bool, figures: bool) -> int:
-    """Stream the export to stdout; while the index is still being confirmed, spool it to a temporary file first,
-    so that the export is written while the freshness check runs and nothing reaches stdout unconfirmed."""
-    if not unsettled():
-        return _export_to(_stdout(), dataset, filters, name, excel, raw, figures)
+    """Write the export to a temporary file, then copy it to stdout: an index found damaged half-way through makes
+    the command run again from the YAML (see cli.main), and nothing of the first attempt must have reached stdout."""
     import shutil
     import tempfile
 
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
         count = _export_to(spool, dataset, filters, name, excel, raw, figures)
-        settle()
         spool.seek(0)
         shutil.copyfileobj(spool, _stdout(), 1 << 20)
     return count

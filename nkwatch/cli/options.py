@@ -13,7 +13,7 @@ def _dataset_or_none(ctx: typer.Context):
     # While completing, the global callback has not run: read --data from the root context instead.
     data = ctx.find_root().params.get("data") or State.data
     try:
-        from nkwatch.index import open_dataset
+        from nkwatch.cache import open_dataset
 
         return open_dataset(data)
     except Exception:  # completion must never fail loudly in a user's shell

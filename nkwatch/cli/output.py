@@ -7,7 +7,6 @@ import os
 import sys
 
 from nkwatch.cli import State
-from nkwatch.freshness import settle
 
 DEFAULT_DISPLAY_LIMIT = 200
 """Terminal listings stop here unless --limit says otherwise: Rich takes about 0.4 ms a row."""
@@ -31,7 +30,6 @@ def show(renderable, *, pager: bool = True) -> None:
         console.print(renderable)
     # Rich pads table cells to the full width; pasted into a report, trailing blanks are noise.
     text = "\n".join(line.rstrip() for line in capture.get().split("\n"))
-    settle()
     paging = pager and State.pager and console.is_terminal and sys.stdin.isatty()
     if not paging or text.count("\n") < console.height:
         sys.stdout.write(text)
@@ -45,17 +43,14 @@ def show(renderable, *, pager: bool = True) -> None:
 def show_json(value) -> None:
     """Print a JSON document: UTF-8, two-space indent, keys in the documented order."""
     text = json.dumps(value, ensure_ascii=False, indent=2) + "\n"
-    settle()
     sys.stdout.write(text)
 
 
 def print_line(text: str) -> None:
     """Print one line of plain text on stdout."""
-    settle()
     print(text)
 
 
 def note(message: str) -> None:
     """A line for the person at the terminal, on stderr so that it never mixes with data."""
-    settle()
     print(message, file=sys.stderr)

@@ -25,10 +25,10 @@ from nkwatch.cli.output import DEFAULT_DISPLAY_LIMIT, note, print_line, show, sh
 
 
 def _dataset():
-    """The dataset, read at once when its freshness check is still under way: output confirms it (``settle``)."""
-    from nkwatch.index import open_dataset
+    """The dataset, through its index."""
+    from nkwatch.cache import open_dataset
 
-    return open_dataset(State.data, defer_check=True)
+    return open_dataset(State.data)
 
 
 def _named_event(dataset, name: str):

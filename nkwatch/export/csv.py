@@ -155,8 +155,9 @@ def write_csv(dataset: Dataset, events: Iterable[Event], stream: TextIO, *, raw:
     """Write events as CSV, one row each under a header row; return how many rows were written. From a
     ``query.Selection`` that an index can give as stored values, the rows are made from those."""
     source_cells: dict[str, str] = {}
-    stored = getattr(events, "stored", None)
-    values = stored() if stored else None
+    from nkwatch.query import Selection
+
+    values = events.stored() if isinstance(events, Selection) else None
     if values is not None:
         rows = (stored_row(dataset, value, start, end, source_cells) for value, start, end in values)
     else:

@@ -1,0 +1,274 @@
+"""Bringing an index up to date: the per-file diff, reading what changed, and the dataset's problems.
+
+Every run lists the dataset's files through the loader (``loader.list_data_files``) and compares each one's name,
+size and modification time with what the index stored: a file added, removed, renamed, rewritten or touched is read
+again, and nothing else. A file modified less than ``RECENT_NS`` before it was read is stored with no modification
+time, so that it is read again until it has been still that long (see ``RECENT_NS``). Files are read and checked by
+the loader (``read_record_file``), and the dataset's cross-file problems (ids named but missing, ids held twice) by
+the loader's own checks, run again only for the files a change can affect.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from nkwatch.cache import store
+from nkwatch.cache.search import event_fields, record_names
+from nkwatch.errors import Problem
+from nkwatch.loader import FileResult, duplicate_problems, list_data_files, read_record_file, reference_problems
+from nkwatch.references import KIND_OF_FOLDER
+
+RECENT_NS = 3_000_000_000
+"""A file modified less than this long before it is read may be rewritten within the same tick of its file system's
+clock (a few ms on ext4, 2 s on FAT) and keep its size and modification time: such a file is read again by later
+commands until it has been still this long."""
+
+PARALLEL_FROM = 2000
+"""Files to read from which worker processes (started with spawn, as on every platform) pay for their start."""
+
+CHUNK = 200
+"""Files per batch handed to a worker process."""
+
+FULL_CHECK_FROM = 500
+"""Changed files from which every file's references are checked again rather than those a change can affect."""
+
+BULK_FROM = 2000
+"""Changed files from which dropping and making again the secondary indexes is faster than keeping them."""
+
+Item = tuple[int, str, str, str, int, int]
+"""A file to read: its number in the index, folder, relative name, path, size and modification time to store."""
+
+
+def bring_up_to_date(connection: sqlite3.Connection, root: Path) -> None:
+    """Make the index hold what the dataset's files hold now, reading only the files that changed."""
+    base = os.fspath(root)
+    started = time.time_ns()  # before any file is read: a file modified after it counts as recent
+    listed = {store.relative_name(base, entry.path): entry for entry in list_data_files(root)}
+    if not _differences(connection, listed) and store.meta(connection, "problems") is not None:
+        return
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        changed, removed = _differences(connection, listed)  # again under the lock: another process may have done it
+        if changed or removed or store.meta(connection, "problems") is None:
+            _apply(connection, base, listed, changed, removed, started)
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def _differences(connection: sqlite3.Connection, listed: dict) -> tuple[list[str], list[str]]:
+    """The names of the files that are new or differ from the stored ones, and of those no longer there."""
+    stored = {name: (size, mtime) for name, size, mtime in connection.execute(
+        "SELECT name, size, mtime_ns FROM files")}
+    changed = [name for name, entry in listed.items() if stored.get(name) != (entry.size, entry.mtime_ns)]
+    return changed, [name for name in stored if name not in listed]
+
+
+def _apply(connection: sqlite3.Connection, base: str, listed: dict, changed: list[str], removed: list[str],
+           started: int) -> None:
+    """Replace the rows of the changed and removed files, then check the references a change can affect."""
+    replaced = _file_numbers(connection, changed + removed)
+    targets = _targets_of(connection, list(replaced.values()))
+    store.forget(connection, list(replaced.values()))
+    first = connection.execute("SELECT coalesce(max(file), 0) + 1 FROM files").fetchone()[0]
+    items = []
+    for number, name in enumerate(changed, first):
+        entry = listed[name]
+        recent = started - RECENT_NS < entry.mtime_ns < started + RECENT_NS
+        items.append((number, entry.folder, name, entry.path, entry.size, -1 if recent else entry.mtime_ns))
+    bulk = len(items) >= BULK_FROM
+    if bulk:
+        for name in store.SECONDARY:
+            connection.execute(f"DROP INDEX IF EXISTS {name}")
+    _read_and_store(connection, items)
+    if bulk:
+        connection.execute(f"PRAGMA threads={os.cpu_count() or 1}")  # sorts for the indexes on every core
+        for name, columns in store.SECONDARY.items():
+            connection.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {columns}")
+    numbers = [item[0] for item in items]
+    targets |= _targets_of(connection, numbers)
+    _index_words(connection, numbers, targets)
+    full = len(items) + len(removed) >= FULL_CHECK_FROM
+    _check_references(connection, base, None if full else _affected(connection, numbers, targets))
+    store.set_meta(connection, {"problems": str(_problem_count(connection))})
+
+
+def _file_numbers(connection: sqlite3.Connection, names: list[str]) -> dict[str, int]:
+    found = {}
+    for start in range(0, len(names), 500):
+        chunk = names[start:start + 500]
+        found.update(connection.execute(
+            f"SELECT name, file FROM files WHERE name IN ({', '.join('?' * len(chunk))})", chunk).fetchall())
+    return found
+
+
+def _targets_of(connection: sqlite3.Connection, files: list[int]) -> set[tuple[str, str]]:
+    """The (kind, id) pairs the files define or, by their file names, would: what references to them depend on."""
+    found: set[tuple[str, str]] = set()
+    for start in range(0, len(files), 500):
+        chunk = files[start:start + 500]
+        marks = ", ".join("?" * len(chunk))
+        found.update(connection.execute(f"SELECT kind, id FROM ids WHERE file IN ({marks})", chunk).fetchall())
+        for folder, name in connection.execute(f"SELECT folder, name FROM files WHERE file IN ({marks})", chunk):
+            if folder != "themes":
+                found.add((KIND_OF_FOLDER[folder], os.path.splitext(os.path.basename(name))[0]))
+    return found
+
+
+def _read_and_store(connection: sqlite3.Connection, items: list[Item]) -> None:
+    """Read the files and store their rows; the small records' files first, so that events find their names."""
+    from nkwatch.cache.progress import with_progress
+
+    events = [item for item in items if item[1] == "events"]
+    others = [item for item in items if item[1] != "events"]
+    for batch in _batches(others):
+        store.store(connection, batch)
+    for batch in with_progress(_batches(events), len(events)):
+        store.store(connection, batch)
+
+
+def _batches(items: list[Item]) -> Iterator[store.Batch]:
+    chunks = [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
+    workers = min(os.cpu_count() or 1, 4)
+    if len(items) < PARALLEL_FROM or workers < 2:
+        yield from map(read_batch, chunks)
+        return
+    from nkwatch.cache.workers import batches_in_workers
+
+    yield from batches_in_workers(chunks, workers)
+
+
+def read_batch(items: list[Item]) -> store.Batch:
+    """Read and check a group of files, and return their rows (run in worker processes too)."""
+    batch = store.new_batch()
+    for number, folder, name, path, size, mtime in items:
+        store.add_file_rows(batch, number, name, size, mtime, read_record_file(folder, path))
+    return batch
+
+
+def _index_words(connection: sqlite3.Connection, numbers: list[int], targets: set[tuple[str, str]]) -> None:
+    """Make the search rows of the events read, and again of those naming an actor or place that changed."""
+    names = _names(connection)
+    again = _linking(connection, {t for t in targets if t[0] in ("actor", "place")})
+    files = set(numbers) | again
+    connection.executemany("DELETE FROM event_words WHERE rowid = ?", [(file,) for file in again])
+    rows = []
+    for file, text in _event_values(connection, files):
+        rows.append((file, *event_fields(json.loads(text), names)))
+        if len(rows) >= 1000:
+            connection.executemany(store.INSERTS["words"], rows)
+            rows = []
+    connection.executemany(store.INSERTS["words"], rows)
+
+
+def _names(connection: sqlite3.Connection) -> dict[str, str]:
+    """Each actor's and place's id: the search words of its names."""
+    names = {}
+    for text in connection.execute("SELECT value FROM files WHERE folder IN ('actors', 'places') "
+                                   "AND value IS NOT NULL"):
+        value = json.loads(text[0])
+        names[value["id"]] = record_names(value["name"], value.get("aliases") or ())
+    return names
+
+
+def _event_values(connection: sqlite3.Connection, files: set[int]) -> Iterator[tuple[int, str]]:
+    if len(files) > 5000:
+        for file, text in connection.execute("SELECT file, value FROM events"):
+            if file in files:
+                yield file, text
+        return
+    ordered = sorted(files)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start:start + 500]
+        yield from connection.execute(
+            f"SELECT file, value FROM events WHERE file IN ({', '.join('?' * len(chunk))})", chunk).fetchall()
+
+
+def _linking(connection: sqlite3.Connection, targets: set[tuple[str, str]]) -> set[int]:
+    """The files naming any of the (kind, id) targets."""
+    found: set[int] = set()
+    for kind, target in targets:
+        found.update(file for (file,) in connection.execute(
+            "SELECT file FROM links WHERE kind = ? AND target = ?", (kind, target)))
+    return found
+
+
+def _affected(connection: sqlite3.Connection, numbers: list[int], targets: set[tuple[str, str]]) -> set[int]:
+    """The files whose reference problems a change can have changed: those read, those naming an id that may have
+    appeared or vanished, and those with missing references (whose suggestions depend on every id)."""
+    found = set(numbers) | _linking(connection, targets)
+    found.update(file for (file,) in connection.execute("SELECT file FROM files WHERE ref_problems IS NOT NULL"))
+    return found
+
+
+def _check_references(connection: sqlite3.Connection, base: str, files: set[int] | None) -> None:
+    """Check the references of the given files (every file when None) with the loader's check, and store the
+    problems found."""
+    ids: dict[str, set[str]] = {kind: set() for kind in KIND_OF_FOLDER.values()}
+    for kind, record in connection.execute("SELECT kind, id FROM ids"):
+        ids[kind].add(record)
+    broken: dict[str, set[str]] = {kind: set() for kind in KIND_OF_FOLDER.values()}
+    for folder, name in connection.execute("SELECT folder, name FROM files WHERE value IS NULL "
+                                           "AND folder != 'themes'"):
+        broken[KIND_OF_FOLDER[folder]].add(os.path.splitext(os.path.basename(name))[0])
+    if files is None:
+        connection.execute("UPDATE files SET ref_problems = NULL WHERE ref_problems IS NOT NULL")
+    else:
+        connection.executemany("UPDATE files SET ref_problems = NULL WHERE file = ?", [(f,) for f in files])
+    updates = []
+    for file, result in _results_with_references(connection, base, files):
+        problems = reference_problems(result, ids, broken)
+        if problems:
+            updates.append((encoded_problems(file, problems), file))
+    connection.executemany("UPDATE files SET ref_problems = ? WHERE file = ?", updates)
+
+
+def _results_with_references(connection: sqlite3.Connection, base: str, files: set[int] | None,
+                             ) -> Iterator[tuple[int, FileResult]]:
+    """Each file's references as the loader's FileResult holds them (the part its reference check reads)."""
+    query = ("SELECT l.file, f.folder, f.name, f.record, l.kind, l.target, l.field, l.line, l.col FROM links l "
+             "JOIN files f ON f.file = l.file WHERE l.kind != 'country'")
+    if files is None:
+        rows: Iterator = connection.execute(query + " ORDER BY l.file, l.rowid")
+    else:
+        rows = (row for file in sorted(files) for row in connection.execute(
+            query + " AND l.file = ? ORDER BY l.rowid", (file,)))
+    current, result = None, None
+    for file, folder, name, record, *reference in rows:
+        if file != current:
+            if result is not None:
+                yield current, result
+            current = file
+            result = FileResult(folder, os.path.join(base, name), value={"id": record})
+        result.references.append(tuple(reference))
+    if result is not None:
+        yield current, result
+
+
+def encoded_problems(file: int, problems: list[Problem]) -> str:
+    """Reference problems as stored: their fields but the path (the file's), with a checksum of the file number."""
+    text = json.dumps([[p.line, p.column, p.record, p.field, p.message] for p in problems], ensure_ascii=False)
+    return f"{store.checksum(text, file)}:{text}"
+
+
+def _problem_count(connection: sqlite3.Connection) -> int:
+    """How many problems the dataset has (its own, reference and duplicate-id problems of every file)."""
+    own = connection.execute("SELECT count(*) FROM files WHERE problems IS NOT NULL "
+                             "OR ref_problems IS NOT NULL").fetchone()[0]
+    return own + len(duplicates(connection, ""))
+
+
+def duplicates(connection: sqlite3.Connection, base: str) -> list[Problem]:
+    """The loader's problem for each record whose id another file already holds."""
+    rows = connection.execute(
+        "SELECT i.kind, i.id, f.name, i.line, i.col FROM ids i JOIN files f ON f.file = i.file WHERE i.kind != "
+        "'theme' AND (i.kind, i.id) IN (SELECT kind, id FROM ids WHERE kind != 'theme' GROUP BY kind, id "
+        "HAVING count(*) > 1)").fetchall()
+    return duplicate_problems((kind, record, os.path.join(base, name), line, column)
+                              for kind, record, name, line, column in rows)
