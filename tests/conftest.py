@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -35,3 +36,29 @@ def with_broken_event(dataset: Path, case: str) -> Path:
     target = dataset / "events" / f"{case}.yaml"
     shutil.copyfile(BROKEN / f"{case}.yaml", target)
     return target
+
+
+def _as_on_windows() -> None:
+    """With NKWATCH_TEST_NO_FORK=1: no os.fork, no os.O_DIRECTORY, and every descriptor-relative call (dir_fd=)
+    raising NotImplementedError, as on Windows, so that the suite proves nkwatch needs none of them."""
+    import functools
+    import os
+
+    for name in ("fork", "forkpty", "O_DIRECTORY"):
+        if hasattr(os, name):
+            delattr(os, name)
+    for name in sorted(os.supports_dir_fd, key=lambda function: function.__name__):
+        @functools.wraps(name)
+        def refusing(*args, _real=name, **kwargs):
+            if kwargs.get("dir_fd") is not None or kwargs.get("src_dir_fd") is not None \
+                    or kwargs.get("dst_dir_fd") is not None:
+                raise NotImplementedError(f"{_real.__name__}: dir_fd unavailable on this platform")
+            return _real(*args, **kwargs)
+
+        setattr(os, name.__name__, refusing)
+    os.supports_dir_fd = set()
+    shutil._use_fd_functions = False  # rmtree chose its descriptor-relative walk when imported, before this ran
+
+
+if os.environ.get("NKWATCH_TEST_NO_FORK") == "1":
+    _as_on_windows()

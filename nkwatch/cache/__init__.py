@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 
 INDEX_FAILURES: tuple[type[BaseException], ...] = ()
 """What reading or writing an index can raise when it is damaged or cannot be kept (set on first use)."""
@@ -140,8 +141,13 @@ def discard_index(path: str | os.PathLike | None = None) -> None:
         discard(index_path(dataset_path(path)))
 
 
-def after_damage(path: str | os.PathLike | None = None) -> None:
-    """Discard the damaged index of the dataset at path, and read the YAML for the rest of this process."""
+@contextlib.contextmanager
+def reading_the_yaml(path: str | os.PathLike | None = None) -> Iterator[None]:
+    """Discard the damaged index of the dataset at path, and read the YAML inside the block (a command's rerun)."""
     global _avoid_index
-    _avoid_index = True
     discard_index(path)
+    _avoid_index = True
+    try:
+        yield
+    finally:
+        _avoid_index = False

@@ -26,6 +26,16 @@ class IndexedEvents(Mapping):
     def __init__(self, connection: sqlite3.Connection, base: str):
         self.connection, self.base = connection, base
 
+    def _rows(self, sql: str, params: Iterable = ()) -> Iterator[tuple]:
+        """The rows of a query; CacheDamaged when SQLite finds the file damaged, at once or half-way through."""
+        try:
+            yield from self.connection.execute(sql, tuple(params))
+        except sqlite3.Error as error:
+            raise CacheDamaged(str(error)) from None
+
+    def _one(self, sql: str, params: Iterable = ()) -> tuple | None:
+        return next(self._rows(sql, params), None)
+
     def _event(self, row: tuple) -> Event:
         return build_event(self._value(row), os.path.join(self.base, row[1]))
 
@@ -39,20 +49,19 @@ class IndexedEvents(Mapping):
             raise CacheDamaged("an event's value is not JSON") from None
 
     def __getitem__(self, event_id: str) -> Event:
-        row = self.connection.execute(f"SELECT {_EVENT_COLUMNS} FROM events e WHERE e.id = ? ORDER BY e.file "
-                                      "LIMIT 1", (event_id,)).fetchone()
+        row = self._one(f"SELECT {_EVENT_COLUMNS} FROM events e WHERE e.id = ? ORDER BY e.file LIMIT 1", (event_id,))
         if row is None:
             raise KeyError(event_id)
         return self._event(row)
 
     def __iter__(self) -> Iterator[str]:
-        return (row[0] for row in self.connection.execute("SELECT id FROM events ORDER BY sort_start, sort_end, id"))
+        return (row[0] for row in self._rows("SELECT id FROM events ORDER BY sort_start, sort_end, id"))
 
     def __len__(self) -> int:
-        return self.connection.execute("SELECT count(*) FROM events").fetchone()[0]
+        return self._one("SELECT count(*) FROM events")[0]
 
     def __contains__(self, event_id: object) -> bool:
-        return bool(self.connection.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone())
+        return self._one("SELECT 1 FROM events WHERE id = ?", (event_id,)) is not None
 
     def values(self) -> Iterator[Event]:  # type: ignore[override]
         return self.candidates(None)
@@ -71,17 +80,17 @@ class IndexedEvents(Mapping):
         rows = ((self._value(row), row[4], row[5]) for row in self._in_order(filters))
         return rows if filters is None or filters.limit is None else islice(rows, filters.limit)
 
-    def _in_order(self, filters) -> sqlite3.Cursor:
+    def _in_order(self, filters) -> Iterator[tuple]:
         where, params = sql_filter(filters)
         # With a limit, walk events in date order and stop early; without one, SQLite's own plan (a sort) is faster.
         order = " INDEXED BY events_order" if filters is not None and filters.limit else ""
-        return self.connection.execute(
+        return self._rows(
             f"SELECT {_EVENT_COLUMNS} FROM events e{order}{where} ORDER BY e.sort_start, e.sort_end, e.id", params)
 
     def count(self, filters) -> int:
         """How many events pass the facet and date filters."""
         where, params = sql_filter(filters)
-        return self.connection.execute(f"SELECT count(*) FROM events e{where}", params).fetchone()[0]
+        return self._one(f"SELECT count(*) FROM events e{where}", params)[0]
 
     def search(self, dataset: Dataset, words: list[str], filters) -> list[tuple[Event, float]]:
         """The events holding every word, ranked by FTS5's BM25, narrowed by the facet and date filters in SQL."""
@@ -90,12 +99,12 @@ class IndexedEvents(Mapping):
         where, params = sql_filter(filters)
         try:
             hits = list(indexed_hits(self.connection, words, where, params))
-        except sqlite3.DatabaseError as error:
+        except sqlite3.Error as error:
             raise CacheDamaged(str(error)) from None
         found = []
         for start in range(0, len(hits), 500):
             chunk = hits[start:start + 500]
-            rows = {row[0]: row[1:] for row in self.connection.execute(
+            rows = {row[0]: row[1:] for row in self._rows(
                 f"SELECT e.file, {_EVENT_COLUMNS} FROM events e WHERE e.file IN ({', '.join('?' * len(chunk))})",
                 [file for file, _ in chunk])}
             found += [(self._event(rows[file]), score) for file, score in chunk if file in rows]

@@ -165,10 +165,10 @@ def main(argv: list[str] | None = None) -> None:
     except CacheDamaged:
         # The index turned out damaged while the command read it, before anything was written: discard it and run
         # the command again from the YAML (the next command builds a new index).
-        from nkwatch.cache import after_damage
+        from nkwatch.cache import reading_the_yaml
 
-        after_damage(State.data)
-        code = _run(arguments)
+        with reading_the_yaml(State.data):
+            code = _run(arguments)
     try:
         sys.stdout.flush()
     except BrokenPipeError:
