@@ -17,6 +17,10 @@ WORDS = ("workers", "site", "company", "wages", "quota", "loyalty", "fund", "min
          "interpreter", "embassy")
 
 
+SEARCHED_WORD = "smelting"
+"""A word in the summary of exactly one event in ten (and nowhere else), for the search benchmark."""
+
+
 def _sentence(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
 
@@ -51,7 +55,7 @@ def synthetic_event(rng: random.Random, number: int) -> dict:
         "actors": [{"actor": f"actor-{rng.randint(0, 199):03d}", "role": _sentence(rng, 3)[:-1]} for _ in range(2)],
         "themes": sorted(set(rng.sample(THEMES, 2))),
         "people": {"min": low, "max": low + rng.randint(0, 20)},
-        "summary": _sentence(rng, 60),
+        "summary": _sentence(rng, 60) + (f" {SEARCHED_WORD.capitalize()} work." if number % 10 == 3 else ""),
         "sources": [{"source": f"source-{rng.randint(0, 49):02d}", "supports": _sentence(rng, 5)} for _ in range(2)],
         "attestation": {"basis": "anonymous", "asserted_by": _sentence(rng, 5), "outlets": ["Outlet A", "Outlet B"]},
     }

@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 sys.path.insert(0, str(HERE))
 
-from generate import generate  # noqa: E402
+from generate import SEARCHED_WORD, generate  # noqa: E402
 
 # The command users run: the script pip installs beside this interpreter (`python -m nkwatch` adds runpy's ~2 ms).
 _SCRIPT = Path(sys.executable).with_name("nkwatch")
@@ -90,7 +90,9 @@ class Table:
 
 def bundled(table: Table, env: dict, runs: int) -> None:
     """The everyday commands on the bundled dataset."""
-    for args in (["--help"], ["show", "Ningpo 13"], ["timeline", "--country", "russia"]):
+    for args in (["--help"], ["show", "Ningpo 13"], ["timeline", "--country", "russia"], ["list"],
+                 ["search", "smartphone"], ["facts", "wage"], ["stats"], ["cite", "ningpo"],
+                 ["export", "--format", "csv"], ["validate"]):
         seconds, memory = median_run([*NKWATCH, *args], env, runs)
         table.add(f"nkwatch {' '.join(args)}", seconds, memory)
 
@@ -115,7 +117,8 @@ def synthetic(table: Table, env: dict, size: int, runs: int) -> None:
     jq, jq_memory = median_run(["jq", "-c", jq_filter, str(json_path)], env, runs)
     table.add(f"jq country filter, {size:,} events", jq, jq_memory)
     for args in (["timeline", "--country", "russia", "--limit", "50"], ["export", "--format", "csv", "--country",
-                                                                        "russia"]):
+                                                                        "russia"],
+                 ["search", SEARCHED_WORD, "--limit", "50"]):
         seconds, memory = median_run([*NKWATCH, *args], data_env, runs)
         table.add(f"nkwatch {' '.join(args)} ({size:,})", seconds, memory, jq)
     samples = []

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from nkwatch.errors import NotFoundError
 from nkwatch.models import Dataset, Event, Figure
-from nkwatch.textnorm import normalize, words
+from nkwatch.textnorm import normalize
 
 FUZZY_CUTOFF = 72.0
 TIE_MARGIN = 0.5
@@ -105,19 +105,6 @@ class Hit(NamedTuple):
     """The query words, for highlighting."""
 
 
-_EVENT_WEIGHTS = (("title", 5.0), ("aliases", 4.0), ("actors", 3.0), ("places", 3.0), ("summary", 1.0),
-                  ("date_note", 0.5))
-
-
-def _event_fields(dataset: Dataset, event: Event) -> dict[str, str]:
-    actors = [n for a in event.actors if a.actor in dataset.actors
-              for n in (dataset.actors[a.actor].name, *dataset.actors[a.actor].aliases)]
-    places = [n for p in event.places if p in dataset.places
-              for n in (dataset.places[p].name, *dataset.places[p].aliases)]
-    return {"title": event.title, "aliases": " ".join(event.aliases), "actors": " ".join(actors),
-            "places": " ".join(places), "summary": event.summary, "date_note": event.date_note or ""}
-
-
 def _field_score(terms: list[str], fields: dict[str, str], weights) -> tuple[float, int]:
     """Weighted score, and how many query words matched somewhere (a word matches a word it begins)."""
     score, matched = 0.0, 0
@@ -129,20 +116,28 @@ def _field_score(terms: list[str], fields: dict[str, str], weights) -> tuple[flo
     return score, matched
 
 
-def search(dataset: Dataset, query: str, limit: int | None = None) -> list[Hit]:
-    """Events and figures containing every query word (as a word or word start), best first."""
-    terms = words(query)
+def search(dataset: Dataset, query: str, limit: int | None = None, filters=None) -> list[Hit]:
+    """Events and figures containing every query word (as a word or word start), best first: events ranked by
+    ``nkwatch.cache.search.search_events`` (narrowed by filters, a ``query.Filters``, when given), then figures."""
+    from nkwatch.cache.search import query_words, search_events
+
+    terms = tuple(query_words(query))
     if not terms:
         return []
+    narrowed = filters._replace(limit=None) if filters is not None else None
+    hits = [Hit("event", event, score, terms) for event, score in search_events(dataset, query, narrowed)]
+    if filters is None or not (filters.countries or filters.actors or filters.themes or filters.sources
+                               or filters.since or filters.until or filters.texts):
+        hits += _figure_hits(dataset, list(terms))
+    return hits if limit is None else hits[:limit]
+
+
+def _figure_hits(dataset: Dataset, terms: list[str]) -> list[Hit]:
     hits = []
-    for event in dataset.events.values():
-        score, matched = _field_score(terms, _event_fields(dataset, event), _EVENT_WEIGHTS)
-        if matched == len(terms):
-            hits.append(Hit("event", event, score, tuple(terms)))
     for figure in dataset.figures.values():
         fields = {"measure": figure.measure, "unit": figure.unit, "note": figure.note or ""}
         score, matched = _field_score(terms, fields, (("measure", 4.0), ("unit", 1.0), ("note", 1.0)))
         if matched == len(terms):
             hits.append(Hit("figure", figure, score, tuple(terms)))
-    hits.sort(key=lambda h: (-h.score, h.kind, h.record.id))
-    return hits if limit is None else hits[:limit]
+    hits.sort(key=lambda h: (-h.score, h.record.id))
+    return hits

@@ -276,7 +276,7 @@ class EventsInMemory(dict):
         from nkwatch.cache.search import event_fields_of_record, ranked_in_memory
 
         documents = [(event, event_fields_of_record(dataset, event)) for event in self.values()]
-        return ranked_in_memory(documents, words)
+        return sorted(ranked_in_memory(documents, words), key=lambda hit: (-hit[1], hit[0].id))
 
 
 class Dataset(NamedTuple):

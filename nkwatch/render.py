@@ -207,12 +207,20 @@ def highlighted(text: str, terms: Iterable[str]) -> Text:
 
 
 def snippet(text: str, terms: Iterable[str], width: int = 160) -> str:
-    """The part of a long text around the first matching term."""
+    """The part of a long text around the first matching term, cut at word boundaries (made only for the rows
+    printed)."""
     lowered = text.lower()
     positions = [lowered.find(t) for t in terms if lowered.find(t) >= 0]
     start = max(0, min(positions) - width // 3) if positions else 0
-    piece = text[start:start + width]
-    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
+    if start:
+        space = text.find(" ", start - 1)  # begin at the start of a word, never inside one
+        start = space + 1 if 0 <= space < start + width // 3 else start
+    end = start + width
+    if end < len(text):
+        space = text.rfind(" ", start, end + 1)
+        end = space if space > start else end
+    piece = text[start:end].strip()
+    return ("…" if start else "") + piece + ("…" if end < len(text) else "")
 
 
 def search_results(hits) -> RenderableType:

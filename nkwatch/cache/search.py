@@ -65,7 +65,7 @@ def indexed_hits(connection: sqlite3.Connection, words: list[str], where: str, p
     """(event file number, score) of every event matching every word and the SQL filter, best first; the score
     is FTS5's BM25 negated, so that higher is better."""
     weights = ", ".join(str(weight) for weight in WEIGHTS)
-    filtered = f" AND rowid IN (SELECT e.file FROM events e{where})" if where else ""
+    filtered = f" AND w.rowid IN (SELECT e.file FROM events e{where})" if where else ""
     rows = connection.execute(
         f"SELECT w.rowid, bm25(event_words, {weights}) AS rank, e.id FROM event_words w JOIN events e "
         f"ON e.file = w.rowid WHERE event_words MATCH ?{filtered} ORDER BY rank, e.id",
@@ -117,3 +117,23 @@ def event_fields_of_record(dataset, event) -> tuple[str, ...]:
     value = {"title": event.title, "aliases": event.aliases, "summary": event.summary, "date_note": event.date_note,
              "actors": [{"actor": role.actor} for role in event.actors], "places": event.places}
     return event_fields(value, names)
+
+
+def search_events(dataset, query: str, filters=None) -> list[tuple[object, float]]:
+    """The events of the dataset holding every word of query (as a word or a word's start) and passing the filters
+    (``query.Filters``, its limit included), as (event, score) pairs, best first; higher scores are better.
+
+    The same ranking with or without an index: FTS5's BM25 from the index, the same BM25 computed in memory
+    otherwise. This is the public search function; ``lookup.search`` and the ``search`` command call it.
+    """
+    from nkwatch.query import event_matches
+
+    words = query_words(query)
+    if not words:
+        return []
+    ranked = dataset.events.search(dataset, words, filters)
+    if filters is not None:
+        ranked = [(event, score) for event, score in ranked if event_matches(dataset, event, filters)]
+        if filters.limit is not None:
+            ranked = ranked[:filters.limit]
+    return ranked

@@ -151,21 +151,27 @@ def show_event(name: Annotated[str, typer.Argument(help="Event id, title or alia
 
 @app.command()
 def search(query: Annotated[str, typer.Argument(help="Words to look for; every word must match.")],
-           limit: Limit = None, json: Json = False, no_pager: NoPager = False) -> None:
+           country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
+           until: Until = None, text: TextFilter = None, source: SourceFilter = None, limit: Limit = None,
+           json: Json = False, no_pager: NoPager = False) -> None:
     """Ranked full-text search over events (titles, aliases, summaries, actors, places) and figures.
+
+    A word matches the words it begins (consul finds consulate); accents and case do not matter. With a filter,
+    only events are searched.
 
     Examples:
 
       nkwatch search smartphone
 
-      nkwatch search "loyalty fund"
+      nkwatch search "loyalty fund" --country russia
 
       nkwatch search achilles --json
     """
     from nkwatch.lookup import search as run_search
 
     dataset = _dataset()
-    hits = run_search(dataset, query, _display_limit(limit, json))
+    filters = filters_from(dataset, country, actor, theme, since, until, text, source, None)
+    hits = run_search(dataset, query, _display_limit(limit, json), filters)
     if json:
         from nkwatch.serialize import event_dict, figure_dict
 
