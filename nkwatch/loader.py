@@ -9,7 +9,7 @@ are then put together, and every named id checked, into a ``Dataset``.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -187,30 +187,37 @@ class DataFile(NamedTuple):
     """Its modification time in nanoseconds; -1 when it cannot be stat'ed."""
 
 
-def list_data_files(root: Path) -> list[DataFile]:
+def list_data_files(root: Path, *, in_order: bool = True) -> list[DataFile]:
     """Every data file of a dataset with its size and modification time: themes.yaml first, then each kind's
-    files in name order. The one listing of a dataset's files: the loader and the index both read what it gives."""
+    files, in name order unless in_order is False. The one listing of a dataset's files: the loader and the index
+    both read what it gives."""
     base = os.fspath(root)
     found = [_listed("themes", os.path.join(base, "themes.yaml"))]
     for folder in RECORD_FOLDERS:
-        found += sorted(_folder_files(folder, os.path.join(base, folder)), key=lambda entry: entry.path)
+        files = _folder_files(folder, os.path.join(base, folder))
+        found += sorted(files) if in_order else files  # by path, the folder being the same
     return found
 
 
-def _folder_files(folder: str, directory: str) -> Iterator[DataFile]:
+def _folder_files(folder: str, directory: str) -> list[DataFile]:
+    """A record folder's data files (none when it is not there)."""
+    found: list[DataFile] = []
     try:
         entries = os.scandir(directory)
     except (FileNotFoundError, NotADirectoryError):
-        return
+        return found
+    add = found.append
     with entries:
         for entry in entries:
-            if os.path.splitext(entry.name)[1] in DATA_SUFFIXES:
+            name = entry.name
+            if name.endswith(DATA_SUFFIXES) and name.rfind(".") > 0:  # as Path.suffix: not a bare ".yaml"
                 try:
                     status = entry.stat()
                 except OSError:  # a link to nothing: listed, so that reading it reports the problem
-                    yield DataFile(folder, entry.path, -1, -1)
+                    add(DataFile(folder, entry.path, -1, -1))
                 else:
-                    yield DataFile(folder, entry.path, status.st_size, status.st_mtime_ns)
+                    add(DataFile(folder, entry.path, status.st_size, status.st_mtime_ns))
+    return found
 
 
 def _listed(folder: str, path: str) -> DataFile:

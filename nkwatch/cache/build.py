@@ -48,12 +48,16 @@ def bring_up_to_date(connection: sqlite3.Connection, root: Path) -> None:
     """Make the index hold what the dataset's files hold now, reading only the files that changed."""
     base = os.fspath(root)
     started = time.time_ns()  # before any file is read: a file modified after it counts as recent
-    listed = {store.relative_name(base, entry.path): entry for entry in list_data_files(root)}
-    if not _differences(connection, listed) and store.meta(connection, "problems") is not None:
+    cut = len(base) + len(os.sep)  # the loader's paths are the dataset folder joined with the relative name
+    entries = list_data_files(root, in_order=False)
+    current = {(path[cut:], size, mtime) for _, path, size, mtime in entries}
+    changed, removed = _differences(connection, current)
+    if not changed and not removed and store.meta(connection, "problems") is not None:
         return
+    listed = {entry.path[cut:]: entry for entry in entries}
     connection.execute("BEGIN IMMEDIATE")
     try:
-        changed, removed = _differences(connection, listed)  # again under the lock: another process may have done it
+        changed, removed = _differences(connection, current)  # again under the lock: another process may have done it
         if changed or removed or store.meta(connection, "problems") is None:
             _apply(connection, base, listed, changed, removed, started)
         connection.execute("COMMIT")
@@ -62,12 +66,13 @@ def bring_up_to_date(connection: sqlite3.Connection, root: Path) -> None:
         raise
 
 
-def _differences(connection: sqlite3.Connection, listed: dict) -> tuple[list[str], list[str]]:
-    """The names of the files that are new or differ from the stored ones, and of those no longer there."""
-    stored = {name: (size, mtime) for name, size, mtime in connection.execute(
-        "SELECT name, size, mtime_ns FROM files")}
-    changed = [name for name, entry in listed.items() if stored.get(name) != (entry.size, entry.mtime_ns)]
-    return changed, [name for name in stored if name not in listed]
+def _differences(connection: sqlite3.Connection, current: set[tuple[str, int, int]]) -> tuple[list[str], list[str]]:
+    """The names of the files that are new or differ from the stored ones, and of those no longer there, from the
+    (name, size, modification time) of every file listed."""
+    stored = set(connection.execute("SELECT name, size, mtime_ns FROM files"))
+    changed = {name for name, _, _ in current - stored}
+    gone = {name for name, _, _ in stored - current}
+    return sorted(changed), sorted(gone - changed)
 
 
 def _apply(connection: sqlite3.Connection, base: str, listed: dict, changed: list[str], removed: list[str],
@@ -214,7 +219,7 @@ def _check_references(connection: sqlite3.Connection, base: str, files: set[int]
     for kind, record in connection.execute("SELECT kind, id FROM ids"):
         ids[kind].add(record)
     broken: dict[str, set[str]] = {kind: set() for kind in KIND_OF_FOLDER.values()}
-    for folder, name in connection.execute("SELECT folder, name FROM files WHERE value IS NULL "
+    for folder, name in connection.execute("SELECT folder, name FROM files WHERE problems IS NOT NULL "
                                            "AND folder != 'themes'"):
         broken[KIND_OF_FOLDER[folder]].add(os.path.splitext(os.path.basename(name))[0])
     if files is None:

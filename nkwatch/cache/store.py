@@ -14,7 +14,6 @@ raises ``CacheDamaged`` rather than giving a wrong answer.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import zlib
 from pathlib import Path
@@ -131,7 +130,8 @@ def add_file_rows(batch: Batch, file: int, name: str, size: int, mtime_ns: int, 
     """Add the rows of one read data file to batch (see the module docstring); the search row waits for names."""
     folder, value = result.folder, result.value
     problems = [[p.line, p.column, p.record, p.field, p.message] for p in result.problems]
-    text = _encoded(value) if value is not None else None
+    # An event's value is kept in its events row alone, so that the files table stays narrow for the diff.
+    text = _encoded(value) if value is not None and folder != "events" else None
     own = _encoded(problems) if problems else None
     line, column = result.id_position
     batch["files"].append((file, name, folder, size, mtime_ns, result.record_id, line, column, text, own,
@@ -182,8 +182,3 @@ def forget(connection: sqlite3.Connection, files: list[int]) -> None:
     for table in ("files", "links", "ids", "events"):
         connection.executemany(f"DELETE FROM {table} WHERE file = ?", rows)
     connection.executemany("DELETE FROM event_words WHERE rowid = ?", rows)
-
-
-def relative_name(root: str, path: str) -> str:
-    """A data file's name relative to its dataset folder (what the index keys it by)."""
-    return os.path.relpath(path, root) if not path.startswith(root + os.sep) else path[len(root) + 1:]
