@@ -1,4 +1,4 @@
-"""Which module defines each command, so that a run imports (and Typer inspects) only the command it runs.
+"""Which module defines each command, so that a run imports only the module of the command it runs.
 
 ``--help``, a mistyped command, or shell completion of command names import them all.
 """
@@ -42,18 +42,3 @@ def register(argv: list[str]) -> None:
         except ModuleNotFoundError as error:
             if error.name != f"nkwatch.cli.{module}":
                 raise
-    from nkwatch.cli import app
-
-    _every_command.extend(info for info in app.registered_commands if info not in _every_command)
-    # Typer inspects the signature of every registered command on each run: the one asked for is enough. (A process
-    # that runs several command lines, as the tests do, gets the others back on its next run.)
-    app.registered_commands = [info for info in _every_command
-                               if command not in COMMAND_MODULES or _command_name(info) == command]
-
-
-_every_command: list = []  # every command registered so far, in order
-
-
-def _command_name(info) -> str:
-    """The name Typer gives a registered command: its own, or its function's with dashes for underscores."""
-    return info.name or info.callback.__name__.lower().replace("_", "-")
