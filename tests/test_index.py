@@ -144,7 +144,7 @@ def test_a_reference_to_a_broken_file_says_so_through_the_index(capsys, mini):
 def test_an_interrupted_first_build_leaves_nothing_behind(mini, monkeypatch):
     from nkwatch.cache import store
 
-    def interrupted(connection, batch):
+    def interrupted(*arguments):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(store, "store", interrupted)

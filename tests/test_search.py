@@ -86,3 +86,10 @@ def test_a_snippet_starts_and_ends_at_word_boundaries():
     cut = snippet(text, ["consulate"])
     assert cut.startswith("…word") and cut.endswith("tail…") and "consulate" in cut
     assert all(piece.startswith(("word", "consulate", "tail")) for piece in cut.strip("…").split())
+
+
+def test_an_actor_renamed_after_the_index_was_built_is_found_by_its_new_name(mini):
+    assert ids(open_indexed(mini), "zebracorp") == []
+    path = mini / "actors" / "acme-works.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: ", "name: Zebracorp ", 1), encoding="utf-8")
+    assert ids(open_indexed(mini), "zebracorp") == ids(load_dataset(mini), "zebracorp") == ["tomsk-walkout"]

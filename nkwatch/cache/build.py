@@ -133,9 +133,10 @@ def _read_and_store(connection: sqlite3.Connection, items: list[Item]) -> None:
     events = [item for item in items if item[1] == "events"]
     others = [item for item in items if item[1] != "events"]
     for batch in _batches(others):
-        store.store(connection, batch)
+        store.store(connection, batch, {})
+    names = _names(connection)
     for batch in with_progress(_batches(events), len(events)):
-        store.store(connection, batch)
+        store.store(connection, batch, names)
 
 
 def _batches(items: list[Item]) -> Iterator[store.Batch]:
@@ -158,11 +159,13 @@ def read_batch(items: list[Item]) -> store.Batch:
 
 
 def _index_words(connection: sqlite3.Connection, numbers: list[int], targets: set[tuple[str, str]]) -> None:
-    """Make the search rows of the events read, and again of those naming an actor or place that changed."""
+    """Make again the search rows of the events naming an actor or place that changed (those of the events read
+    were made with them)."""
+    files = _linking(connection, {t for t in targets if t[0] in ("actor", "place")}) - set(numbers)
+    if not files:
+        return
     names = _names(connection)
-    again = _linking(connection, {t for t in targets if t[0] in ("actor", "place")})
-    files = set(numbers) | again
-    connection.executemany("DELETE FROM event_words WHERE rowid = ?", [(file,) for file in again])
+    connection.executemany("DELETE FROM event_words WHERE rowid = ?", [(file,) for file in files])
     rows = []
     for file, text in _event_values(connection, files):
         rows.append((file, *event_fields(json.loads(text), names)))

@@ -142,7 +142,24 @@ def add_file_rows(batch: Batch, file: int, name: str, size: int, mtime_ns: int, 
     batch["ids"] += [(kind, record, file, *result.id_position) for kind, record in _ids_of(result)]
     if facets and value is not None:
         batch["events"].append(_event_row(file, name, value))
+        batch["words"].append((file, *own_words(value)))
         batch["links"] += [(file, "country", code, None, None, None, True) for code in value["countries"]]
+
+
+def own_words(value: dict) -> tuple:
+    """An event's search fields but its actors' and places' names, with the ids of those (see with_names)."""
+    from nkwatch.cache.search import search_words
+
+    return (search_words(value["title"]), search_words(" ".join(value.get("aliases") or ())),
+            [a["actor"] for a in value.get("actors") or ()], list(value.get("places") or ()),
+            search_words(value["summary"]), search_words(value.get("date_note") or ""))
+
+
+def with_names(row: tuple, names: dict[str, str]) -> tuple:
+    """A search row from own_words, its actor and place ids replaced by the search words of their names."""
+    file, title, aliases, actors, places, summary, date_note = row
+    return (file, title, aliases, " ".join(names[a] for a in actors if a in names),
+            " ".join(names[p] for p in places if p in names), summary, date_note)
 
 
 def _ids_of(result: FileResult) -> list[tuple[str, str]]:
@@ -169,8 +186,9 @@ def event_checksum_ok(row: tuple) -> bool:
     return stored == checksum(text, record, name, sort_start, sort_end, start, end)
 
 
-def store(connection: sqlite3.Connection, batch: Batch) -> None:
-    """Insert a batch's rows (inside the caller's transaction)."""
+def store(connection: sqlite3.Connection, batch: Batch, names: dict[str, str]) -> None:
+    """Insert a batch's rows (inside the caller's transaction); names: each actor's and place's name words."""
+    batch["words"] = [with_names(row, names) for row in batch["words"]]
     for table, statement in INSERTS.items():
         if batch[table]:
             connection.executemany(statement, batch[table])
