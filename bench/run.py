@@ -97,14 +97,14 @@ def bundled(table: Table, env: dict, runs: int) -> None:
         table.add(f"nkwatch {' '.join(args)}", seconds, memory)
 
 
-def synthetic(table: Table, env: dict, size: int, runs: int) -> None:
+def synthetic(table: Table, env: dict, size: int, runs: int, build_runs: int = BUILD_RUNS) -> None:
     """First build, warm queries, jq, and the query after one file changes, at one dataset size."""
     root = OUT / f"data-{size}"
     json_path = generate(root, size) if not root.exists() else root.with_suffix(".json")
     data_env = {**env, "NKWATCH_DATA": str(root)}
     # Interleaved, so that a slow spell of the machine weighs on both: each varies by a few seconds at 100,000.
     parses, builds = [], []
-    build_runs = runs if size <= 10_000 else BUILD_RUNS
+    build_runs = runs if size <= 10_000 else build_runs
     for _ in range(build_runs):
         parses.append(timed([sys.executable, "-c", LIBYAML_PARSE, str(root)], env))
         shutil.rmtree(Path(env["XDG_CACHE_HOME"]), ignore_errors=True)
@@ -158,6 +158,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--build-runs", type=int, default=BUILD_RUNS, help="first builds timed above 10,000 events")
     args = parser.parse_args()
     if not shutil.which("jq"):
         raise SystemExit("bench: jq is needed (apt-get install jq)")
@@ -171,7 +172,7 @@ def main() -> None:
     table.add("python -c pass (floor)", floor, memory)
     bundled(table, env, args.runs)
     for size in (int(s) for s in args.sizes.split(",")):
-        synthetic(table, env, size, args.runs)
+        synthetic(table, env, size, args.runs, args.build_runs)
     print(f"Machine: {machine()}\n")
     print(table.render())
     shutil.rmtree(cache, ignore_errors=True)

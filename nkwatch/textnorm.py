@@ -18,6 +18,8 @@ def strip_unsafe(text: str) -> str:
 
 def normalize(text: str) -> str:
     """A comparison key: ``Ningbo-13`` and ``ningbo 13`` both give ``ningbo 13``; Hangul is kept."""
+    if text.isascii():  # NFKC and accent stripping change no ASCII text, and casefold is lower: the common case
+        return _SEPARATORS.sub(" ", text.lower()).strip()
     folded = unicodedata.normalize("NFKC", text).casefold()
     decomposed = unicodedata.normalize("NFD", folded)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
