@@ -110,3 +110,23 @@ def test_the_quick_exit_keeps_the_exit_code_the_output_the_handlers_and_closes_t
     assert (result.stdout != "") == (code == 0)
     left = sorted(p.name for p in (tmp_path / "nkwatch").iterdir()) if (tmp_path / "nkwatch").exists() else []
     assert not [name for name in left if name.endswith(("-wal", "-shm"))], "the index was left open"
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.02, 0.05, 0.1, 0.2, 0.4])
+def test_ctrl_c_at_any_moment_exits_130_with_no_traceback(tmp_path, delay):
+    """Ctrl-C during the interpreter's start, the imports, the first build or the output: one line at most."""
+    import signal
+    import time
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "NO_COLOR": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "nkwatch", "--data", str(MINI), "validate"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    time.sleep(delay)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    if "Traceback" in err and "nkwatch" not in err:  # e.g. "Failed to import the site module", or runpy
+        pytest.skip("the signal came while Python itself was starting, before any of nkwatch's code ran")
+    # 130 from nkwatch; -SIGINT when the signal came before Python could handle it (a shell shows 130 for both);
+    # 0 when the command had already finished.
+    assert process.returncode in (130, -signal.SIGINT, 0), err
+    assert "Traceback" not in err and len(err.splitlines()) <= 1, err
