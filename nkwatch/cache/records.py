@@ -64,9 +64,11 @@ class IndexedEvents(Mapping):
         return self._one("SELECT 1 FROM events WHERE id = ?", (event_id,)) is not None
 
     def values(self) -> Iterator[Event]:  # type: ignore[override]
+        """Every event, in date order, built one at a time."""
         return self.candidates(None)
 
     def items(self) -> Iterator[tuple[str, Event]]:  # type: ignore[override]
+        """(id, event) pairs, in date order, built one at a time."""
         return ((event.id, event) for event in self.candidates(None))
 
     def candidates(self, filters) -> Iterator[Event]:
