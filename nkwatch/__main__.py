@@ -9,13 +9,17 @@ back and its temporary file removed, and ``nkwatch.cli.main`` exits 130.
 
 import os
 import signal
-import sys
-
-EXIT_INTERRUPTED = 130
 
 
 def _leave_at_once(signal_number, frame) -> None:
-    os._exit(EXIT_INTERRUPTED)
+    os._exit(130)
+
+
+signal.signal(signal.SIGINT, _leave_at_once)  # first of all, when the command starts importing this module
+
+import sys  # noqa: E402
+
+EXIT_INTERRUPTED = 130
 
 
 def run() -> None:

@@ -50,20 +50,37 @@ def bring_up_to_date(connection: sqlite3.Connection, root: Path) -> None:
     started = time.time_ns()  # before any file is read: a file modified after it counts as recent
     cut = len(base) + len(os.sep)  # the loader's paths are the dataset folder joined with the relative name
     entries = list_data_files(root, in_order=False)
+    digest = listing_digest(entries, cut)
+    if digest == store.meta(connection, "listing") and store.meta(connection, "problems") is not None:
+        return  # every file's name, size and time as stored, in the same order: nothing to compare one by one
     current = {(path[cut:], size, mtime) for _, path, size, mtime in entries}
-    changed, removed = _differences(connection, current)
-    if not changed and not removed and store.meta(connection, "problems") is not None:
-        return
     listed = {entry.path[cut:]: entry for entry in entries}
     connection.execute("BEGIN IMMEDIATE")
     try:
-        changed, removed = _differences(connection, current)  # again under the lock: another process may have done it
+        changed, removed = _differences(connection, current)  # under the lock: another process may have done it
+        recent = False
         if changed or removed or store.meta(connection, "problems") is None:
-            _apply(connection, base, listed, changed, removed, started)
+            recent = _apply(connection, base, listed, changed, removed, started)
+        # A file read soon after it was modified is stored with no time, and the next run compares every file.
+        store.set_meta(connection, {"listing": "" if recent else digest})
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
         raise
+
+
+def listing_digest(entries: list, cut: int) -> str:
+    """A digest of every listed file's relative name, size and modification time, in the listing's order.
+
+    Equal digests mean the same files with the same sizes and times (BLAKE2b: no two listings share one in
+    practice), so that a run on an unchanged dataset skips comparing the files one by one with the stored rows; any
+    other digest, a different listing order included, leads to that comparison. It summarises the whole per-file
+    list, names included, so it cannot miss a rename the way sums of sizes and times could.
+    """
+    import hashlib
+
+    text = "\0".join(f"{path[cut:]}\0{size}\0{mtime}" for _, path, size, mtime in entries)
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=32).hexdigest()
 
 
 def _differences(connection: sqlite3.Connection, current: set[tuple[str, int, int]]) -> tuple[list[str], list[str]]:
@@ -76,8 +93,9 @@ def _differences(connection: sqlite3.Connection, current: set[tuple[str, int, in
 
 
 def _apply(connection: sqlite3.Connection, base: str, listed: dict, changed: list[str], removed: list[str],
-           started: int) -> None:
-    """Replace the rows of the changed and removed files, then check the references a change can affect."""
+           started: int) -> bool:
+    """Replace the rows of the changed and removed files, then check the references a change can affect; whether
+    a file read was modified too recently to be trusted (see RECENT_NS)."""
     replaced = _file_numbers(connection, changed + removed)
     targets = _targets_of(connection, list(replaced.values()))
     store.forget(connection, list(replaced.values()))
@@ -102,6 +120,7 @@ def _apply(connection: sqlite3.Connection, base: str, listed: dict, changed: lis
     full = len(items) + len(removed) >= FULL_CHECK_FROM
     _check_references(connection, base, None if full else _affected(connection, numbers, targets))
     store.set_meta(connection, {"problems": str(_problem_count(connection))})
+    return any(item[5] == -1 for item in items)
 
 
 def _file_numbers(connection: sqlite3.Connection, names: list[str]) -> dict[str, int]:
