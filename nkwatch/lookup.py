@@ -124,7 +124,8 @@ def search(dataset: Dataset, query: str, limit: int | None = None, filters=None)
     terms = tuple(query_words(query))
     if not terms:
         return []
-    narrowed = filters._replace(limit=None) if filters is not None else None
+    # Events come before figures, so at most limit events are wanted.
+    narrowed = filters._replace(limit=limit) if filters is not None else None
     hits = [Hit("event", event, score, terms) for event, score in search_events(dataset, query, narrowed)]
     if filters is None or not (filters.countries or filters.actors or filters.themes or filters.sources
                                or filters.since or filters.until or filters.texts):

@@ -259,7 +259,7 @@ class EventStore(Protocol):
         """The events passing the facet and date filters, at most filters.limit, as stored; None if not kept."""
         ...
 
-    def search(self, dataset: Dataset, words: list[str], filters: Filters | None) -> list[tuple[Event, float]]:
+    def search(self, dataset: Dataset, words: list[str], filters: Filters | None) -> Iterable[tuple[Event, float]]:
         """The events holding every search word (as a word or a word's start), with their scores, best first."""
         ...
 

@@ -94,8 +94,9 @@ class IndexedEvents(Mapping):
         where, params = sql_filter(filters)
         return self._one(f"SELECT count(*) FROM events e{where}", params)[0]
 
-    def search(self, dataset: Dataset, words: list[str], filters) -> list[tuple[Event, float]]:
-        """The events holding every word, ranked by FTS5's BM25, narrowed by the facet and date filters in SQL."""
+    def search(self, dataset: Dataset, words: list[str], filters) -> Iterator[tuple[Event, float]]:
+        """The events holding every word, ranked by FTS5's BM25, narrowed by the facet and date filters in SQL;
+        records are built as the caller takes them (a command printing 50 builds about 50)."""
         from nkwatch.cache.search import indexed_hits
 
         where, params = sql_filter(filters)
@@ -103,14 +104,12 @@ class IndexedEvents(Mapping):
             hits = list(indexed_hits(self.connection, words, where, params))
         except sqlite3.Error as error:
             raise CacheDamaged(str(error)) from None
-        found = []
-        for start in range(0, len(hits), 500):
-            chunk = hits[start:start + 500]
+        for start in range(0, len(hits), 100):
+            chunk = hits[start:start + 100]
             rows = {row[0]: row[1:] for row in self._rows(
                 f"SELECT e.file, {_EVENT_COLUMNS} FROM events e WHERE e.file IN ({', '.join('?' * len(chunk))})",
                 [file for file, _ in chunk])}
-            found += [(self._event(rows[file]), score) for file, score in chunk if file in rows]
-        return found
+            yield from ((self._event(rows[file]), score) for file, score in chunk if file in rows)
 
 
 def _facet_filters(filters) -> list[tuple[str, tuple[str, ...]]]:

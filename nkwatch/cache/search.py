@@ -13,6 +13,7 @@ import math
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
 
 from nkwatch.textnorm import normalize
 
@@ -131,9 +132,8 @@ def search_events(dataset, query: str, filters=None) -> list[tuple[object, float
     words = query_words(query)
     if not words:
         return []
-    ranked = dataset.events.search(dataset, words, filters)
-    if filters is not None:
-        ranked = [(event, score) for event, score in ranked if event_matches(dataset, event, filters)]
-        if filters.limit is not None:
-            ranked = ranked[:filters.limit]
-    return ranked
+    ranked = iter(dataset.events.search(dataset, words, filters))
+    if filters is None:
+        return list(ranked)
+    matching = ((event, score) for event, score in ranked if event_matches(dataset, event, filters))
+    return list(matching if filters.limit is None else islice(matching, filters.limit))
