@@ -37,7 +37,7 @@ from nkwatch.loader import (
 )
 from nkwatch.models import Dataset, Event
 
-FORMAT_VERSION = "6"
+FORMAT_VERSION = "7"
 PARALLEL_FROM = 500  # files to read before it pays to start worker processes
 PROGRESS_AFTER = 1.0  # seconds of reading after which a progress bar is shown
 

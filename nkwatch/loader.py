@@ -105,7 +105,7 @@ def _semantic_problems(folder: str, value: dict, stem: str) -> list[tuple[Path_,
             found.append(((name,), str(error)))
     for name in RANGE_FIELDS.get(folder, ()):
         span = value.get(name)
-        if isinstance(span, dict) and span["max"] < span["min"]:
+        if isinstance(span, dict) and span.get("max", span["min"]) < span["min"]:
             found.append(((name,), f"max {span['max']} is below min {span['min']}"))
     for where, code in country_fields(folder, value):
         if not is_country_code(code):
@@ -241,7 +241,9 @@ def _tuple(value: Iterable | None) -> tuple:
 def _range(value) -> Range | None:
     if value is None:
         return None
-    return Range(value["min"], value["max"]) if isinstance(value, dict) else Range(value, value)
+    if isinstance(value, dict):
+        return Range(value["min"], value.get("max"), value.get("wording"))
+    return Range(value, value)
 
 
 def _source_refs(values: list[dict]) -> tuple[SourceRef, ...]:
@@ -253,8 +255,11 @@ def _attestation(value: dict) -> Attestation:
 
 
 def _discrepancies(values: list[dict] | None) -> tuple[Discrepancy, ...]:
-    return tuple(Discrepancy(v["about"], tuple(Claim(c["source"], c["says"]) for c in v["claims"]), v["resolution"])
-                 for v in values or ())
+    return tuple(Discrepancy(v["about"], tuple(_claim(c) for c in v["claims"]), v["resolution"]) for v in values or ())
+
+
+def _claim(value: dict) -> Claim:
+    return Claim(value["source"], value["says"], value.get("quoted", False))
 
 
 def build_source(v: dict, origin: str | None = None) -> Source:

@@ -254,7 +254,8 @@ def sort_events(events: list[Event], key: str) -> list[Event]:
     if key == "id":
         return sorted(events, key=lambda e: e.id)
     if key == "people":
-        return sorted(events, key=lambda e: -(e.people.max if e.people else -1))
+        return sorted(events, key=lambda e: -(e.people.max if e.people and e.people.max is not None
+                                               else e.people.min if e.people else -1))
     if key == "country":
         return sorted(events, key=lambda e: e.countries[0] if e.countries else "")
     raise UsageError(f"unknown sort key {key!r}; valid keys: {', '.join(SORT_KEYS)}")

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from nkwatch.dates import humanize
 from nkwatch.models import Dataset, Event, Figure
-from nkwatch.serialize import people_text, value_text
+from nkwatch.serialize import claim_text, people_text, value_text
 from nkwatch.textnorm import strip_unsafe
 
 
@@ -35,7 +35,7 @@ def country_names(codes: Iterable[str]) -> str:
 def _meta_line(event: Event) -> Text:
     parts = [country_names(event.countries)]
     if event.people:
-        single = event.people.min == event.people.max == 1
+        single = event.people.exact and event.people.min == 1
         parts.append(f"{people_text(event.people)} {'person' if single else 'people'}")
     parts.append(", ".join(event.themes))
     return Text(" · ".join(p for p in parts if p), style="dim")
@@ -152,7 +152,7 @@ def _discrepancy_block(discrepancies) -> list[RenderableType]:
     lines = []
     for d in discrepancies:
         lines.append(f"{d.about}:")
-        lines += [f"  {c.source}: {c.says}" for c in d.claims]
+        lines += [f"  {claim_text(c.source, c)}" for c in d.claims]
         lines.append(f"  → {d.resolution}")
     return [Text("\nDiscrepancies", style="bold"), Padding(_lines(lines), (0, 2))]
 

@@ -233,9 +233,14 @@ def _compile_array(schema: dict) -> Check:
     return check
 
 
+_BOOLEANS = {"true": True, "false": False}
+"""The only spellings of a boolean: YAML 1.1's yes/no/on/off are refused rather than guessed."""
+
+
 def _compile_scalar(schema: dict, types: list[str]) -> Check:
     nullable = "null" in types
     numeric = "number" in types or "integer" in types
+    boolean = "boolean" in types
     textual = "string" in types
     check_number = _compile_bounds(schema)
     check_string = _compile_string(schema)
@@ -244,6 +249,8 @@ def _compile_scalar(schema: dict, types: list[str]) -> Check:
     def check(value, path, problems):
         if nullable and value.is_null:
             return None
+        if boolean and value.plain and value.text in _BOOLEANS:
+            return _BOOLEANS[value.text]
         if numeric:
             if value.plain and _DECIMAL.fullmatch(value.text):
                 text = value.text

@@ -135,7 +135,7 @@ def test_show_not_found_exits_3_with_suggestions(nk):
 def test_show_json_shape(nk):
     event = json.loads(nk("show", "tomsk-walkout", "--json").out)
     assert list(event)[:6] == ["id", "title", "aliases", "date", "start", "end"]
-    assert event["people"] == {"min": 6, "max": 10}
+    assert event["people"] == {"min": 6, "max": 10, "wording": None}
     assert event["countries"] == ["RU"]
     assert event["sources"][0] == {
         "id": "alpha-news", "publisher": "Alpha News", "title": "A fictional report for tests",
@@ -161,7 +161,7 @@ def test_search_ranks_and_finds_figures(nk):
 def test_facts(nk):
     facts = json.loads(nk("facts", "wage", "--json").out)
     assert [(f["id"], f["value"], f["unit"]) for f in facts] == [
-        ("tomsk-wage", {"min": 980, "max": 980}, "USD per month")]
+        ("tomsk-wage", {"min": 980, "max": 980, "wording": None}, "USD per month")]
 
 
 def test_facets_count_under_filters(nk):

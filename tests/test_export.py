@@ -91,9 +91,9 @@ def test_csv_columns_and_one_row_exactly(nk, csv_lines):
     rows = list(csv.reader(io.StringIO(result.out, newline="")))
     assert rows == [list(EVENT_COLUMNS), [
         "tomsk-walkout", "Acme crew walks out in Tomsk", "2016-08-21/2016-08-31", "2016-08-21", "2016-08-31",
-        "Late August.", "RU", "Tomsk", "Acme Works", "defection", "6", "10", "A fictional crew left its site.",
+        "Late August.", "RU", "Tomsk", "Acme Works", "defection", "6", "10", "", "A fictional crew left its site.",
         "Alpha News, A fictional report for tests, 2016-10-18, https://example.org/alpha",
-        "anonymous", "a source", "Alpha News", "yanji-strike", "people: alpha-news says six to ten → Kept the range."]]
+        "anonymous", "a source", "Alpha News", "yanji-strike", "people: alpha-news: six to ten → Kept the range."]]
 
 
 def test_csv_open_date_and_missing_values_are_empty_cells(nk):
@@ -457,7 +457,8 @@ def test_csv_rows_hold_the_same_values_as_the_json_objects_on_the_real_dataset(c
             "end": data["end"] or "", "date_note": data["date_note"] or "", "countries": "; ".join(data["countries"]),
             "places": "; ".join(p["name"] for p in data["places"]),
             "actors": "; ".join(a["name"] for a in data["actors"]), "themes": "; ".join(data["themes"]),
-            "people_min": str(people.get("min", "")), "people_max": str(people.get("max", "")),
+            "people_min": str(people.get("min", "")), "people_max": str(people.get("max") or ""),
+            "people_wording": people.get("wording") or "",
             "summary": data["summary"],
             "sources": "; ".join(", ".join(filter(None, [s["publisher"], s["title"], s["published"], s["url"]]))
                                  for s in data["sources"]),

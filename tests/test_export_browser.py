@@ -76,7 +76,7 @@ def test_html_page_filters_opens_events_and_runs_no_data(browser, page_file):
     body = page.locator("li.event:visible .body")
     assert body.is_visible()
     assert "A fictional crew left its site." in body.inner_text()
-    assert "Alpha News says “six to ten”. Kept the range." in body.inner_text()
+    assert "Alpha News: six to ten. Kept the range." in body.inner_text()
     assert body.locator("a").get_attribute("href") == "https://example.org/alpha"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "export-html.png"), full_page=True)

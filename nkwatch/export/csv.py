@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
-from nkwatch.models import Dataset, Event, Figure
-from nkwatch.serialize import discrepancy_dict, figure_dict, number, source_dict
+from nkwatch.models import Dataset, Event, Figure, Range
+from nkwatch.serialize import claim_text, discrepancy_dict, figure_dict, number, source_dict
 
 EVENT_COLUMNS = ("id", "title", "date", "start", "end", "date_note", "countries", "places", "actors", "themes",
-                 "people_min", "people_max", "summary", "sources", "basis", "asserted_by", "outlets", "related",
-                 "discrepancies")
+                 "people_min", "people_max", "people_wording", "summary", "sources", "basis", "asserted_by", "outlets",
+                 "related", "discrepancies")
 """The columns of an events CSV, in order: the first fourteen as issue 5 fixed them, then who asserts the event."""
 
-FIGURE_COLUMNS = ("id", "measure", "value_min", "value_max", "qualifier", "unit", "as_of", "as_of_start",
-                  "as_of_end", "countries", "event", "note", "basis", "asserted_by", "outlets", "sources",
-                  "discrepancies")
+FIGURE_COLUMNS = ("id", "measure", "value_min", "value_max", "value_wording", "qualifier", "unit", "as_of",
+                  "as_of_start", "as_of_end", "countries", "event", "note", "basis", "asserted_by", "outlets",
+                  "sources", "discrepancies")
 """The columns of a figures CSV, in order."""
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
@@ -44,9 +44,15 @@ def sources_cell(sources: list[dict]) -> str:
 def discrepancies_cell(discrepancies: list[dict]) -> str:
     """Each disagreement as ``about: source says …; source says … → resolution``, separated by `` | ``."""
     return " | ".join(
-        f"{d['about']}: " + joined(f"{c['source']} says {c['says']}" for c in d["claims"])
+        f"{d['about']}: " + joined(claim_text(c["source"], _Said(c["says"], c.get("quoted", False)))
+                                   for c in d["claims"])
         + (f" → {d['resolution']}" if d["resolution"] else "")
         for d in discrepancies)
+
+
+class _Said(NamedTuple):
+    says: str
+    quoted: bool
 
 
 def attestation_cells(attestation: dict) -> list[str]:
@@ -69,7 +75,7 @@ def event_row(dataset: Dataset, event: Event, source_cells: dict[str, str]) -> l
     return [event.id, event.title, date.text, _iso(date.start), _iso(date.end), _blank(event.date_note),
             joined(event.countries), joined(_names(dataset.places, event.places)),
             joined(_names(dataset.actors, (a.actor for a in event.actors))), joined(event.themes),
-            number(people.min) if people else "", number(people.max) if people else "", event.summary,
+            *people_cells(people), event.summary,
             joined(_source_cell(dataset, ref.source, source_cells) for ref in event.sources if ref.source in
                    dataset.sources),
             attestation.basis, attestation.asserted_by, joined(attestation.outlets), joined(event.related),
@@ -83,9 +89,9 @@ def stored_row(dataset: Dataset, value: dict, start: str | None, end: str | None
     the time. Each field is read as ``loader.build_event`` reads it; tests hold the two to the same cells."""
     people, attestation = value.get("people"), value["attestation"]
     if people.__class__ is dict:
-        people = (number(people["min"]), number(people["max"]))
+        people = people_cells(Range(people["min"], people.get("max"), people.get("wording")))
     else:
-        people = ("", "") if people is None else (number(people), number(people))
+        people = ("", "", "") if people is None else (number(people), number(people), "")
     sources = (ref["source"] for ref in value["sources"])
     return [value["id"], value["title"], value["date"].strip(), start or "", end or "", _blank(value.get("date_note")),
             joined(value["countries"]), joined(_names(dataset.places, value.get("places") or ())),
@@ -94,6 +100,14 @@ def stored_row(dataset: Dataset, value: dict, start: str | None, end: str | None
             joined(_source_cell(dataset, source, source_cells) for source in sources if source in dataset.sources),
             attestation["basis"], attestation["asserted_by"], joined(attestation.get("outlets") or ()),
             joined(value.get("related") or ()), discrepancies_cell(value.get("discrepancies") or ())]
+
+
+def people_cells(people: Range | None) -> tuple[object, object, object]:
+    """A head count's people_min, people_max and people_wording cells (blank where unknown)."""
+    if people is None:
+        return ("", "", "")
+    high = "" if people.max is None else number(people.max)
+    return (number(people.min), high, _blank(people.wording))
 
 
 def _iso(day) -> str:
@@ -113,7 +127,9 @@ def _source_cell(dataset: Dataset, source_id: str, cells: dict[str, str]) -> str
 
 def figure_row(data: dict) -> list[object]:
     """A figure dict (``serialize.figure_dict``) as the cells of one CSV row, in FIGURE_COLUMNS order."""
-    return [data["id"], data["measure"], data["value"]["min"], data["value"]["max"], _blank(data["qualifier"]),
+    value = data["value"]
+    return [data["id"], data["measure"], value["min"], _blank(value["max"]), _blank(value["wording"]),
+            _blank(data["qualifier"]),
             data["unit"], data["as_of"], _blank(data["as_of_start"]), _blank(data["as_of_end"]),
             joined(data["countries"]), _blank(data["event"]), _blank(data["note"]),
             *attestation_cells(data["attestation"]), sources_cell(data["sources"]),
