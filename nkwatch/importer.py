@@ -68,6 +68,13 @@ class Planned(NamedTuple):
     """The checked record, in the dataset's shape."""
     replaces: Path | None
     """The file of the event it replaces (--update), or None for a new event."""
+    unchanged: bool = False
+    """True when it is the record it would replace, field for field: its file is left as it is."""
+
+    @property
+    def action(self) -> str:
+        """add, replace or keep."""
+        return "keep" if self.unchanged else "replace" if self.replaces else "add"
 
 
 class ImportPlan(NamedTuple):
@@ -177,10 +184,12 @@ def _header_message(unknown: list[str], missing: list[str]) -> str:
     if unknown:
         from nkwatch.export.csv import EVENT_COLUMNS
 
-        return (f"unknown column {', '.join(map(repr, unknown))}; an events CSV has the columns "
+        noun = "column" if len(unknown) == 1 else "columns"
+        return (f"unknown {noun} {', '.join(map(repr, unknown))}; an events CSV has the columns "
                 f"{', '.join(EVENT_COLUMNS)}")
     if missing:
-        return f"missing column {', '.join(map(repr, missing))}; an events CSV needs {', '.join(CSV_REQUIRED)}"
+        noun = "column" if len(missing) == 1 else "columns"
+        return f"missing {noun} {', '.join(map(repr, missing))}; an events CSV needs {', '.join(CSV_REQUIRED)}"
     return "a column is named twice"
 
 
@@ -253,7 +262,8 @@ def plan_import(root: Path, path: Path, name: str | None = None, update: bool = 
         elif record_id in files and not update:
             report.problem(row, record_id, "id", f"event {record_id!r} exists already ({files[record_id]}); give "
                                                  "--update to replace it")
-        seen.setdefault(record_id, row.line)
+        if record_id:
+            seen.setdefault(record_id, row.line)
         if found:
             continue
         candidate = check_record_text("events", dump_record("events", value, root), f"\0row{index}",
@@ -269,7 +279,8 @@ def plan_import(root: Path, path: Path, name: str | None = None, update: bool = 
     _check_derived(report, dataset, candidates)
     if report.problems:
         raise ImportRefused(report.problems, path)
-    return ImportPlan(path, [Planned(row.line, c.value, files.get(c.record_id)) for row, c in candidates])
+    return ImportPlan(path, [Planned(row.line, c.value, files.get(c.record_id), existing.get(c.record_id) == c.value)
+                             for row, c in candidates])
 
 
 def _checked_together(root: Path, report: _Rows, rows: list[Row], results: list, candidates: list, assemble):
@@ -307,6 +318,8 @@ def write_plan(root: Path, plan: ImportPlan) -> list[Path]:
     undo: list[tuple[Path, bytes | None]] = []
     try:
         for record in plan.records:
+            if record.unchanged:
+                continue
             if record.replaces is None:
                 undo.append((write_record(root, "events", record.value), None))
             else:

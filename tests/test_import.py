@@ -74,10 +74,29 @@ def test_a_csv_row_names_no_roles_and_says_so(nk, copy, tmp_path):
 def test_update_from_csv_keeps_what_a_csv_cannot_hold(nk, copy, tmp_path):
     before = exported(nk, copy, "-f", "ndjson")
     (tmp_path / "all.csv").write_text(exported(nk, copy, "-f", "csv"), newline="")
+    kept = event_files(copy)
     result = nk("--data", str(copy), "import", str(tmp_path / "all.csv"), "--update")
     assert result.code == 0, result.err
-    assert result.out.startswith("replaced event ")
-    assert exported(nk, copy, "-f", "ndjson") == before  # aliases, roles and supports kept
+    assert {line.split(" event ")[0] for line in result.out.splitlines()} == {"unchanged"}
+    assert event_files(copy) == kept  # aliases, roles and supports kept: no record changed, no file rewritten
+    assert exported(nk, copy, "-f", "ndjson") == before
+
+
+def test_update_replaces_an_edited_event_and_only_that_one(nk, mini, tmp_path):
+    text = exported(nk, mini, "-f", "csv").replace("Late August.", "Late August by the report.")
+    (tmp_path / "edited.csv").write_text(text, newline="")
+    kept = event_files(mini)
+    result = nk("--data", str(mini), "import", str(tmp_path / "edited.csv"), "--update", "--dry-run")
+    assert result.out == ("unchanged event kim-defects (line 2)\nwould replace event tomsk-walkout (line 3)\n"
+                          "unchanged event yanji-strike (line 4)\nunchanged event open-ended-arrest (line 5)\n")
+    result = nk("--data", str(mini), "import", str(tmp_path / "edited.csv"), "--update")
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[1] == f"replaced event tomsk-walkout ({mini / 'events' / 'tomsk-walkout.yaml'})"
+    changed = {name for name, data in event_files(mini).items() if kept[name] != data}
+    assert changed == {"tomsk-walkout.yaml"}
+    shown = json.loads(nk("--data", str(mini), "show", "tomsk-walkout", "--json").out)
+    assert shown["date_note"] == "Late August by the report."
+    assert [a["role"] for a in shown["actors"]] != [ROLE_NOT_GIVEN]  # the role is kept from the record replaced
 
 
 def test_a_csv_with_one_bad_row_is_refused_whole_with_its_line(nk, copy, tmp_path):
@@ -144,11 +163,12 @@ def test_an_existing_id_is_a_problem_unless_update(nk, mini, tmp_path):
 def test_dry_run_says_what_would_be_written_and_writes_nothing(nk, mini, tmp_path):
     target = tmp_path / "all.ndjson"
     target.write_text(exported(nk, mini, "-f", "ndjson"), encoding="utf-8")
+    delete_events(mini, ["yanji-strike"])
     kept = event_files(mini)
     result = nk("--data", str(mini), "import", str(target), "--update", "--dry-run")
     assert result.code == 0
-    assert result.out == ("would replace event kim-defects (line 1)\nwould replace event tomsk-walkout (line 2)\n"
-                          "would replace event yanji-strike (line 3)\nwould replace event open-ended-arrest (line 4)\n")
+    assert result.out == ("unchanged event kim-defects (line 1)\nunchanged event tomsk-walkout (line 2)\n"
+                          "would add event yanji-strike (line 3)\nunchanged event open-ended-arrest (line 4)\n")
     assert result.err == "nkwatch: dry run: 4 events checked; nothing was written\n"
     assert event_files(mini) == kept
 
@@ -253,22 +273,24 @@ def test_import_usage_errors(nk, mini, tmp_path, monkeypatch, args, message):
 
 
 def test_an_import_that_fails_half_way_leaves_the_dataset_as_it_was(nk, mini, tmp_path, monkeypatch):
+    rows = [json.loads(line) for line in exported(nk, mini, "-f", "ndjson").splitlines()]
+    for row in rows:
+        row["summary"] += " Edited."
     target = tmp_path / "all.ndjson"
-    target.write_text(exported(nk, mini, "-f", "ndjson"), encoding="utf-8")
+    target.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    delete_events(mini, ["yanji-strike"])  # the third row is added, the others replace their events
     kept = event_files(mini)
-    delete_events(mini, ["yanji-strike"])
-    kept_after_delete = event_files(mini)
-    calls = []
+    replaced = []
     original = writer.replace_record
 
     def failing(*args):
-        calls.append(args)
-        if len(calls) == 3:
-            raise writer.WriteError("disk full; nothing was written")
+        replaced.append(args)
+        if len(replaced) == 3:
+            raise writer.WriteError("cannot write to events: disk full; nothing was written")
         return original(*args)
 
     monkeypatch.setattr(writer, "replace_record", failing)
     result = nk("--data", str(mini), "import", str(target), "--update")
-    assert (result.code, result.err) == (1, "nkwatch: disk full; nothing was written\n")
-    assert event_files(mini) == kept_after_delete
-    assert kept.keys() - kept_after_delete.keys() == {"yanji-strike.yaml"}
+    assert (result.code, result.out) == (1, "")
+    assert result.err == "nkwatch: cannot write to events: disk full; nothing was written\n"
+    assert event_files(mini) == kept

@@ -34,6 +34,9 @@ def validate(
     typer.echo(f"valid: {counts} ({dataset.root})")
 
 
+VERBS = {"add": "added", "replace": "replaced", "keep": "unchanged"}
+DRY_RUN_VERBS = {"add": "would add", "replace": "would replace", "keep": "unchanged"}
+
 ImportFormat = Enum("ImportFormat", {name: name for name in IMPORT_FORMATS}, type=str)
 """The import --format choices."""
 
@@ -72,14 +75,13 @@ def import_file(
         return
     if dry_run:
         for record in plan.records:
-            verb = "would replace" if record.replaces else "would add"
-            typer.echo(f"{verb} event {record.value['id']} (line {record.line})")
+            typer.echo(f"{DRY_RUN_VERBS[record.action]} event {record.value['id']} (line {record.line})")
         typer.echo(f"nkwatch: dry run: {_events(len(plan.records))} checked; nothing was written", err=True)
         return
     write_plan(root, plan)
     for record in plan.records:
-        verb = "replaced" if record.replaces else "added"
-        typer.echo(f"{verb} event {record.value['id']} ({root / 'events' / (record.value['id'] + '.yaml')})")
+        typer.echo(f"{VERBS[record.action]} event {record.value['id']} "
+                   f"({record.replaces or root / 'events' / (record.value['id'] + '.yaml')})")
 
 
 def _events(count: int) -> str:
