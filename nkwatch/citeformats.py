@@ -10,6 +10,7 @@ given names: Korean names put the family name first.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -108,9 +109,15 @@ def csl_item(source: Source) -> dict:
     return item
 
 
+# An array of numbers as json.dumps(indent=2) writes it, one number a line; JSON text cannot hold a raw line break,
+# so this never matches inside a string.
+_NUMBERS = re.compile(r"\[\n\s*(\d+(?:,\n\s*\d+)*)\n\s*\]")
+
+
 def write_csl_json(sources: Iterable[Source]) -> str:
-    """The sources as a CSL-JSON array, two-space indented."""
-    return json.dumps([csl_item(source) for source in sources], ensure_ascii=False, indent=2) + "\n"
+    """The sources as a CSL-JSON array, two-space indented, each date's parts on one line."""
+    text = json.dumps([csl_item(source) for source in sources], ensure_ascii=False, indent=2)
+    return _NUMBERS.sub(lambda match: "[" + ", ".join(match.group(1).replace(",", " ").split()) + "]", text) + "\n"
 
 
 def bibtex_escape(text: str) -> str:

@@ -64,6 +64,14 @@ def test_csl_json_keeps_a_month_a_month_and_marks_circa(nk):
     assert items["treasury-2017-01-11-hr-designations"]["publisher"] == "U.S. Department of the Treasury"
 
 
+def test_csl_json_writes_date_parts_on_one_line_and_never_touches_text():
+    from nkwatch.citeformats import write_csl_json
+
+    text = write_csl_json([source(title="Report [ 1, 2 ]", published=parse_edtf("2016-08-25"))])
+    assert '"date-parts": [\n        [2016, 8, 25]\n      ]' in text
+    assert json.loads(text)[0]["title"] == "Report [ 1, 2 ]"
+
+
 def test_a_list_of_names_is_several_authors_and_a_name_is_never_split():
     three = csl_item(source(author="Chung Yeong-gyo, Park Hyun-ju and Lim Jeong-won"))
     assert three["author"] == [{"literal": "Chung Yeong-gyo"}, {"literal": "Park Hyun-ju"},
