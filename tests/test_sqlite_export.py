@@ -143,6 +143,8 @@ def test_metadata_goes_where_it_is_asked(nk, out):
                                             "give -o FILE (-o nk.db)\n"),
     (["export", "-f", "csv", "--metadata", "m.json"], "nkwatch: --metadata applies to sqlite only, not csv\n"),
     (["export", "-o", "nk.db", "--raw"], "nkwatch: --raw applies to csv only, not sqlite\n"),
+    (["export", "-o", "nk.db", "--figures"], "nkwatch: a sqlite database holds the figures with the events; leave "
+                                             "out --figures\n"),
 ])
 def test_usage_errors_say_what_to_do(nk, out, monkeypatch, args, message):
     monkeypatch.chdir(out)

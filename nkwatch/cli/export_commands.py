@@ -37,6 +37,8 @@ def check_options(name: str, excel: bool, raw: bool, figures: bool) -> None:
     for option, given in zip(CSV_ONLY, (excel, raw), strict=True):
         if given and name != "csv":
             raise UsageError(f"--{option} applies to csv only, not {name}")
+    if figures and name in DATABASE_WRITERS:
+        raise UsageError(f"a {name} database holds the figures with the events; leave out --figures")
     if figures:
         figure_writer_for(name)
 
