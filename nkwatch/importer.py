@@ -235,62 +235,103 @@ def _row_id(value: dict) -> str | None:
     return record_id if isinstance(record_id, str) and record_id else None
 
 
+class _Target(NamedTuple):
+    """The dataset an import goes into, as the rows are checked against it."""
+
+    root: Path
+    """The dataset folder."""
+    results: list
+    """Every data file, read and checked on its own."""
+    known: Known
+    """The records a row may name."""
+    files: dict[str, Path]
+    """The file of each event, by the id its name gives."""
+    existing: dict[str, dict]
+    """The checked value of each event, by id."""
+    update: bool
+    """Whether rows may replace events that exist."""
+
+
+def _target(root: Path, update: bool) -> _Target:
+    from nkwatch.loader import data_files, read_record_file
+
+    results = [read_record_file(kind, file) for kind, file in data_files(root)]
+    files = {Path(r.path).stem: Path(r.path) for r in results if r.folder == "events"}
+    existing = {r.record_id: r.value for r in results if r.folder == "events" and r.value is not None}
+    return _Target(root, results, _known(results), files, existing, update)
+
+
+def _row_value(target: _Target, report: _Rows, row: Row, seen: dict[str, int]) -> dict | None:
+    """The record a row gives, or None when it has problems of its own (noted in report)."""
+    record_id = row.fields.get("id") if isinstance(row.fields, dict) else None
+    kept = target.existing.get(record_id) if target.update else None
+    value, found = csv_record(row.fields, target.known, kept) if report.name == "csv" else json_record(row.fields)
+    record_id = _row_id(value)
+    for field, message in found:
+        report.problem(row, record_id, field, message)
+    if record_id in seen:
+        report.problem(row, record_id, "id", f"event {record_id!r} is also on line {seen[record_id]}")
+    elif record_id in target.files and not target.update:
+        report.problem(row, record_id, "id", f"event {record_id!r} exists already ({target.files[record_id]}); "
+                                             "give --update to replace it")
+    if record_id:
+        seen.setdefault(record_id, row.line)
+    return None if found else value
+
+
+def _candidate(target: _Target, report: _Rows, index: int, row: Row, value: dict):
+    """The row's record checked on its own as the loader checks a file (named by a marker for its row)."""
+    from nkwatch.loader import check_record_text
+    from nkwatch.writer import dump_record
+
+    text = dump_record("events", value, target.root)
+    candidate = check_record_text("events", text, f"{_ROW_MARK}{index}", _row_id(value) or "")
+    for problem in candidate.problems:
+        report.record_problem(row, problem)
+    return candidate
+
+
+_ROW_MARK = "\0row"  # the "file" of a row's record while it is checked: no real path starts with a NUL
+
+
 def plan_import(root: Path, path: Path, name: str | None = None, update: bool = False) -> ImportPlan:
     """Read the file and check every row, together, against the whole dataset at root, writing nothing; return
     what writing would do, or raise ImportRefused listing every problem with its line and field."""
-    from nkwatch.loader import assemble, check_record_text, check_root, data_files, read_record_file
-    from nkwatch.writer import dump_record, refuse_bundled
+    from nkwatch.loader import check_root
+    from nkwatch.writer import refuse_bundled
 
     refuse_bundled(root)
     check_root(root)
-    name = import_format(path, name)
-    rows = read_rows(path, name)
-    results = [read_record_file(kind, file) for kind, file in data_files(root)]
-    known, seen = _known(results), {}
-    files = {Path(r.path).stem: Path(r.path) for r in results if r.folder == "events"}
-    existing = {r.record_id: r.value for r in results if r.folder == "events" and r.value is not None}
-    report, candidates = _Rows(path, name), []
+    report = _Rows(path, import_format(path, name))
+    rows = read_rows(path, report.name)
+    target, seen, candidates = _target(root, update), {}, []
     for index, row in enumerate(rows):
-        record_id = row.fields.get("id") if isinstance(row.fields, dict) else None
-        kept = existing.get(record_id) if update else None
-        value, found = csv_record(row.fields, known, kept) if name == "csv" else json_record(row.fields)
-        record_id = _row_id(value)
-        for field, message in found:
-            report.problem(row, record_id, field, message)
-        if record_id in seen:
-            report.problem(row, record_id, "id", f"event {record_id!r} is also on line {seen[record_id]}")
-        elif record_id in files and not update:
-            report.problem(row, record_id, "id", f"event {record_id!r} exists already ({files[record_id]}); give "
-                                                 "--update to replace it")
-        if record_id:
-            seen.setdefault(record_id, row.line)
-        if found:
-            continue
-        candidate = check_record_text("events", dump_record("events", value, root), f"\0row{index}",
-                                      record_id or "")
-        for problem in candidate.problems:
-            report.record_problem(row, problem)
-        candidates.append((row, candidate))
+        value = _row_value(target, report, row, seen)
+        if value is not None:
+            candidates.append((row, _candidate(target, report, index, row, value)))
     if report.problems:
         raise ImportRefused(report.problems, path)
-    replaced = {files[r.record_id] for _, r in candidates if r.record_id in files}
-    dataset = _checked_together(root, report, rows, [r for r in results if Path(r.path) not in replaced],
-                                [c for _, c in candidates], assemble)
+    dataset = _checked_together(target, report, rows, [c for _, c in candidates])
     _check_derived(report, dataset, candidates)
     if report.problems:
         raise ImportRefused(report.problems, path)
-    return ImportPlan(path, [Planned(row.line, c.value, files.get(c.record_id), existing.get(c.record_id) == c.value)
-                             for row, c in candidates])
+    return ImportPlan(path, [Planned(row.line, c.value, target.files.get(c.record_id),
+                                     target.existing.get(c.record_id) == c.value) for row, c in candidates])
 
 
-def _checked_together(root: Path, report: _Rows, rows: list[Row], results: list, candidates: list, assemble):
-    """The dataset with every row's record in it, or the problems that gives, each located at its row."""
+def _checked_together(target: _Target, report: _Rows, rows: list[Row], candidates: list):
+    """The dataset with every row's record in it (in place of the events they replace), or the problems that
+    gives, each located at its row."""
+    from nkwatch.loader import assemble
+
+    replaced = {target.files[c.record_id] for c in candidates if c.record_id in target.files}
+    kept = [r for r in target.results if Path(r.path) not in replaced]
     try:
-        return assemble(root, [*results, *candidates])
+        return assemble(target.root, [*kept, *candidates])
     except DataError as error:
         for problem in error.problems:
-            if problem.path.startswith("\0row"):
-                report.record_problem(rows[int(problem.path[4:])], problem)
+            if problem.path.startswith(_ROW_MARK):
+                report.record_problem(rows[int(problem.path[len(_ROW_MARK):])], problem)
             else:
                 report.problems.append(problem)  # the dataset's own: an import into it is refused, as an add is
         raise ImportRefused(report.problems, report.path) from None
