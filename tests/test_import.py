@@ -294,3 +294,28 @@ def test_an_import_that_fails_half_way_leaves_the_dataset_as_it_was(nk, mini, tm
     assert (result.code, result.out) == (1, "")
     assert result.err == "nkwatch: cannot write to events: disk full; nothing was written\n"
     assert event_files(mini) == kept
+
+
+def test_a_colleagues_spreadsheet_with_ids_and_only_the_needed_columns_comes_in(nk, mini, tmp_path):
+    target = tmp_path / "colleague.csv"
+    target.write_text(
+        "id,title,date,countries,places,actors,themes,summary,sources,basis,asserted_by\r\n"
+        "tomsk-second-walkout,A second crew walks out in Tomsk,2016-09,RU,tomsk,acme-works,defection,"
+        "A fictional second walkout.,\"alpha-news; Beta Blog, A second fictional report, 2024-03\",outlet,"
+        "Alpha News\r\n", encoding="utf-8", newline="")
+    result = nk("--data", str(mini), "import", str(target))
+    assert (result.code, result.err) == (0, "")
+    assert result.out == f"added event tomsk-second-walkout ({mini / 'events' / 'tomsk-second-walkout.yaml'})\n"
+    shown = json.loads(nk("--data", str(mini), "show", "tomsk-second-walkout", "--json").out)
+    assert [s["id"] for s in shown["sources"]] == ["alpha-news", "beta-blog"]
+    assert [p["id"] for p in shown["places"]] == ["tomsk"]
+    assert shown["actors"] == [{"id": "acme-works", "name": "Acme Works", "role": ROLE_NOT_GIVEN}]
+    assert nk("--data", str(mini), "validate").code == 0
+
+
+def test_an_excel_csv_with_its_byte_order_mark_comes_back(nk, mini, tmp_path):
+    before = exported(nk, mini, "-f", "csv")
+    (tmp_path / "excel.csv").write_text(exported(nk, mini, "-f", "csv", "--excel"), encoding="utf-8", newline="")
+    delete_events(mini, [path.stem for path in (mini / "events").iterdir()])
+    assert nk("--data", str(mini), "import", str(tmp_path / "excel.csv")).code == 0
+    assert exported(nk, mini, "-f", "csv") == before
