@@ -235,6 +235,21 @@ def write_record(root: Path, folder: str, value: dict) -> Path:
     return target
 
 
+def replace_record(root: Path, folder: str, value: dict, existing: Path) -> Path:
+    """Write a checked record in place of the file of the record it replaces (``import --update``), atomically:
+    a reader sees the old file or the new one; return the new file's path."""
+    text = dump_record(folder, value, root)
+    directory = _writable_folder(root, folder)
+    target = target_path(root, folder, value["id"])
+    with temporary_file(directory, target.name, text) as temp:
+        _recheck(folder, temp, target, value)
+        os.replace(temp, target)
+        sync_folder(directory)
+    if existing != target:  # an x.yml replaced: the record now lives in x.yaml
+        existing.unlink()
+    return target
+
+
 def _recheck(folder: str, temp: Path, target: Path, value: dict) -> None:
     """Read the written file back through the loader: what lands in the dataset must be what was checked."""
     from nkwatch.loader import check_record_text

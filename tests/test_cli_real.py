@@ -10,7 +10,7 @@ import pytest
 from clirun import run
 
 COMMANDS = ["timeline", "list", "show", "search", "facts", "cite", "actors", "countries", "themes", "sources",
-            "stats", "validate", "export", "init", "add", "add-source"]
+            "stats", "validate", "export", "init", "add", "add-source", "import"]
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from clirun import run
 from conftest import MINI, compiled
 from nkwatch.cli.export_commands import ExportFormat
 from nkwatch.errors import UsageError
-from nkwatch.export import EXTENSIONS, FIGURE_WRITERS, FORMATS, WRITERS, format_from_extension
+from nkwatch.export import DATABASE_WRITERS, EXTENSIONS, FIGURE_WRITERS, FORMATS, WRITERS, format_from_extension
 from nkwatch.export.csv import EVENT_COLUMNS, FORMULA_STARTS, csv_line, discrepancies_cell
 from nkwatch.export.files import atomic_text_file
 from nkwatch.export.ics import fold
@@ -51,7 +51,7 @@ def out(tmp_path):
 
 def test_every_format_is_wired():
     assert tuple(WRITERS) == FORMATS
-    assert tuple(member.value for member in ExportFormat) == FORMATS
+    assert tuple(member.value for member in ExportFormat) == FORMATS + tuple(DATABASE_WRITERS)  # tested apart
     assert set(PARSERS) == set(FORMATS), "a new format needs a parser in tests/exporthelp.py"
     assert set(FIGURE_WRITERS) <= set(FORMATS)
     assert {name for _, name in EXTENSIONS} == set(FORMATS)

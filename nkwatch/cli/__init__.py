@@ -131,7 +131,7 @@ def _run(arguments: list[str]) -> int | None:
         from nkwatch.cli.commands import requested_command
 
         settle()  # an error found in a stale index is no error: StaleIndex runs the command again
-        code = report(error, all_problems=requested_command(arguments) == "validate")
+        code = report(error, all_problems=requested_command(arguments) in ("validate", "import"))
     except click_exception as error:
         settle()
         error_line(f"error: {error.format_message()}")

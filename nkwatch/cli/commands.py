@@ -12,7 +12,7 @@ COMMAND_MODULES = {
     "facts": "read_commands", "cite": "read_commands",
     "actors": "facet_commands", "countries": "facet_commands", "themes": "facet_commands",
     "sources": "facet_commands", "stats": "facet_commands",
-    "validate": "data_commands",
+    "validate": "data_commands", "import": "data_commands",
     "init": "add_commands", "add": "add_commands", "add-source": "add_commands",
     "export": "export_commands",
 }

@@ -55,6 +55,15 @@ def print_line(text: str) -> None:
     print(text)
 
 
+def print_text(text: str) -> None:
+    """Print a document (BibTeX, RIS, …) on stdout as it is: UTF-8, no newline translation."""
+    settle()
+    stream = sys.stdout
+    if hasattr(stream, "reconfigure"):
+        stream.reconfigure(encoding="utf-8", newline="")
+    stream.write(text)
+
+
 def note(message: str) -> None:
     """A line for the person at the terminal, on stderr so that it never mixes with data."""
     settle()

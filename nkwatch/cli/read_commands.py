@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated
 
 import typer
 
+from nkwatch.citeformats import CITE_FORMATS
 from nkwatch.cli import State, app
 from nkwatch.cli.options import (
     Actor,
@@ -21,7 +23,8 @@ from nkwatch.cli.options import (
     complete_event,
     filters_from,
 )
-from nkwatch.cli.output import DEFAULT_DISPLAY_LIMIT, note, print_line, show, show_json
+from nkwatch.cli.output import DEFAULT_DISPLAY_LIMIT, note, print_line, print_text, show, show_json
+from nkwatch.errors import UsageError
 
 
 def _dataset():
@@ -214,26 +217,60 @@ def facts(query: Annotated[str | None, typer.Argument(help="Words the figure mus
     show(figure_table(dataset, figures), pager=not no_pager)
 
 
+CiteFormat = Enum("CiteFormat", {name: name for name in CITE_FORMATS}, type=str)
+"""The cite --format choices."""
+
+
 @app.command()
-def cite(name: Annotated[str, typer.Argument(help="Event id, title or alias.", autocompletion=complete_event)],
-         json: Json = False) -> None:
-    """The event's sources as citation lines, ready to paste into a report.
+def cite(name: Annotated[str | None, typer.Argument(
+             help="Event id, title or alias; leave out to cite the sources of the events the filters select.",
+             autocompletion=complete_event, show_default=False)] = None,
+         format_: Annotated[CiteFormat, typer.Option(
+             "--format", "-f", case_sensitive=False,
+             help="text (citation lines), bibtex, ris or csl-json (for reference managers).")] = CiteFormat.text,
+         country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
+         until: Until = None, text: TextFilter = None, source: SourceFilter = None, json: Json = False) -> None:
+    """The sources of an event, or of a selection, as citations: lines to paste into a report, or BibTeX, RIS or
+    CSL-JSON for a reference manager. Each source once, in the order first cited; keys are source ids.
 
     Examples:
 
       nkwatch cite ningpo
 
-      nkwatch cite "Baek Won-soon" --json
+      nkwatch cite ningpo --format bibtex
+
+      nkwatch cite --country russia --format ris > russia.ris
     """
+    from nkwatch.citeformats import WRITERS, cited_sources
+
+    chosen = format_.value
+    if json and chosen != "text":
+        raise UsageError(f"--json prints the text citations as JSON; leave it out with --format {chosen}")
+    dataset = _dataset()
+    given = (country, actor, theme, since, until, text, source)
+    if name is not None and any(option for option in given):
+        raise UsageError("give an event name or filters, not both")
+    if name is None and not any(option for option in given):
+        raise UsageError("give an event name (nkwatch cite ningpo) or filters (nkwatch cite --country russia)")
+    if name is not None:
+        events = [_named_event(dataset, name)]
+    else:
+        from nkwatch.query import select_events
+
+        events = select_events(dataset, filters_from(dataset, country, actor, theme, since, until, text, source, None))
+        if not events:
+            note("No events match these filters.")
+            return
+    sources = cited_sources(dataset, events)
+    if chosen != "text":
+        print_text(WRITERS[chosen](sources))
+        return
     from nkwatch.render import citation
 
-    dataset = _dataset()
-    event = _named_event(dataset, name)
-    ids = list(dict.fromkeys(ref.source for ref in event.sources))
     if json:
         from nkwatch.serialize import source_dict
 
-        show_json([{**source_dict(dataset.sources[i]), "citation": citation(dataset, i)} for i in ids])
+        show_json([{**source_dict(s), "citation": citation(dataset, s.id)} for s in sources])
         return
-    for source_id in ids:
-        print_line(citation(dataset, source_id))
+    for cited in sources:
+        print_line(citation(dataset, cited.id))

@@ -35,6 +35,15 @@ WRITERS: dict[str, str | Writer] = {
 }
 """The writer of each format."""
 
+DATABASE_WRITERS: dict[str, str | Callable] = {
+    "sqlite": "sqlite:write_sqlite",
+}
+"""Formats written to a named file, never to a stream (a database), and their writers, whose signature is
+``write_X(dataset, events, figures, path) -> int``."""
+
+ALL_FORMATS = FORMATS + tuple(DATABASE_WRITERS)
+"""Every format --format accepts: those written to a stream, then the database ones."""
+
 FIGURE_WRITERS: dict[str, str | FigureWriter] = {
     "csv": "csv:write_figures_csv",
     "json": "json:write_figures_json",
@@ -59,15 +68,18 @@ EXTENSIONS = (
 )
 """File name endings and the format each one names."""
 
+DATABASE_EXTENSIONS = ((".sqlite3", "sqlite"), (".sqlite", "sqlite"), (".db", "sqlite"))
+"""File name endings that name a database format."""
+
 
 def format_from_extension(path: str | PurePath) -> str:
     """The format a file name's extension names (``ru.csv`` → csv), or a UsageError listing the known endings."""
     name = PurePath(path).name.lower()
-    for suffix, name_format in EXTENSIONS:
+    for suffix, name_format in EXTENSIONS + DATABASE_EXTENSIONS:
         if name.endswith(suffix):
             return name_format
-    endings = ", ".join(suffix for suffix, _ in EXTENSIONS)
-    raise UsageError(f"cannot tell the format from {str(path)!r}; give --format ({', '.join(FORMATS)}) "
+    endings = ", ".join(suffix for suffix, _ in EXTENSIONS + DATABASE_EXTENSIONS)
+    raise UsageError(f"cannot tell the format from {str(path)!r}; give --format ({', '.join(ALL_FORMATS)}) "
                      f"or a file ending in {endings}")
 
 
@@ -76,7 +88,12 @@ def writer_for(name: str) -> Writer:
     try:
         return _loaded(WRITERS[name])
     except KeyError:
-        raise UsageError(f"unknown format {name!r}; formats: {', '.join(FORMATS)}") from None
+        raise UsageError(f"unknown format {name!r}; formats: {', '.join(ALL_FORMATS)}") from None
+
+
+def database_writer_for(name: str) -> Callable:
+    """The writer of a database format (sqlite)."""
+    return _loaded(DATABASE_WRITERS[name])
 
 
 def figure_writer_for(name: str) -> FigureWriter:

@@ -42,6 +42,30 @@ def _publish(temp: Path, target: Path, force: bool) -> None:
 
 
 @contextmanager
+def atomic_path(target: Path, force: bool = False) -> Iterator[Path]:
+    """The path of an empty temporary file beside ``target`` for a writer that needs a file name (a database);
+    once the block completes, the file is synced and becomes ``target``, as with atomic_text_file."""
+    check_target(target, force)
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as error:
+        raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
+    os.close(handle)
+    temp = Path(name)
+    try:
+        yield temp
+        with open(temp, "rb+") as stream:
+            os.fsync(stream.fileno())
+        os.chmod(temp, 0o666 & ~current_umask())
+        _publish(temp, target, force)
+        sync_folder(target.parent)
+    except OSError as error:
+        raise UsageError(f"cannot write {target}: {error.strerror or error}; nothing was written") from None
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+@contextmanager
 def atomic_text_file(target: Path, force: bool = False) -> Iterator[TextIO]:
     """A UTF-8 text stream (no newline translation) that becomes ``target`` only when the block completes."""
     check_target(target, force)
