@@ -150,7 +150,8 @@ def test_one_event_cites_its_sources_once_each_in_every_format(nk):
     text = nk("cite", "ningpo-13-defection")
     bibtex = nk("cite", "ningpo-13-defection", "--format", "bibtex")
     assert text.code == bibtex.code == 0
-    assert bibtex.out.count("\n@") + 1 == len(text.out.splitlines()) == 5
+    cited = {s["id"] for s in json.loads(nk("show", "ningpo-13-defection", "--json").out)["sources"]}
+    assert bibtex.out.count("\n@") + 1 == len(text.out.splitlines()) == len(cited) >= 5
 
 
 def test_the_sources_of_a_selection_are_each_cited_once(nk, dataset):
