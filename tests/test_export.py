@@ -129,6 +129,14 @@ def test_a_csv_line_leaves_other_cells_alone(cell, csv_lines):
     assert next(csv.reader([csv_line([cell, "b"])])) == [str(cell), "b"]
 
 
+@pytest.mark.parametrize(("cells", "line"), [
+    (["a; b", "c\td", "e,f", 'g"h', "i\nj", "plain"], '"a; b","c\td","e,f","g""h","i\nj",plain\r\n'),
+    (["\t=1+1", "Ā;"], '"\'\t=1+1","Ā;"\r\n'),
+])
+def test_a_csv_line_quotes_every_cell_holding_a_separator_a_spreadsheet_may_guess(cells, line, csv_lines):
+    assert csv_line(cells) == line
+
+
 class Text(str):
     """A str subclass: written as str() gives it, like any cell that is not exactly a str."""
 
@@ -140,6 +148,7 @@ class Text(str):
     ["Ā wide, \"2-byte\"", "=Ā", "＝1", "😀 \"4-byte\"\n", "😀", "ascii"],
     [Text("=not neutralised"), Text('sub "class"')],
     ["'=already quoted", "\t=tab", "@", "-"],
+    ["semi;colon", "tab\there", "Ā; wide", "😀\t4-byte", ";", "\t"],
 ])
 @pytest.mark.parametrize("raw", [False, True])
 def test_the_compiled_csv_line_is_the_python_csv_line(cells, raw):
