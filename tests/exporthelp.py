@@ -58,14 +58,9 @@ def ndjson_titles(text: str) -> list[str]:
     return [json.loads(line)["title"] for line in text.splitlines() if line]
 
 
-_MD_ITEM = re.compile(r"^- \*\*(?P<date>.+?)\*\* — (?P<title>.+?)(?: \((?P<details>[^()]*)\))?(?:\[\^\d+\])+$")
-
-
 def markdown_titles(text: str) -> list[str]:
-    """Titles from a Markdown export: each list item's title, backslash escapes undone."""
-    items = [_MD_ITEM.match(line) for line in text.splitlines() if line.startswith("- ")]
-    assert all(items), text
-    return [re.sub(r"\\(.)", r"\1", item["title"]) for item in items]
+    """Titles from a Markdown report: each event's heading (level 3), backslash escapes undone."""
+    return [re.sub(r"\\(.)", r"\1", line[4:]) for line in text.splitlines() if line.startswith("### ")]
 
 
 def ics_titles(text: str) -> list[str]:

@@ -12,6 +12,7 @@ import os
 import re
 from datetime import date
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from exporthelp import HOSTILE_SUMMARY, HOSTILE_TITLES, HOSTILE_URL, PARSERS, hostile_dataset, html_events
@@ -317,15 +318,95 @@ def test_timelinejs_text_is_escaped_html(hostile):
 # Markdown
 
 
-def test_markdown_dated_list_with_footnotes_exactly(nk):
-    assert nk("export", "-f", "markdown", "--country", "russia").out == (
-        "# Events\n\n"
-        "- **late Aug 2016** — Acme crew walks out in Tomsk (Tomsk, Russia; 6–10 people)[^1]\n\n"
-        "  A fictional crew left its site.\n\n"
-        "- **by 11 Mar 2024** — A helper is held (Russia)[^2]\n\n"
-        "  A fictional arrest, known only to have happened by the report date.\n\n"
-        "[^1]: Alpha News, “A fictional report for tests”, 2016-10-18, <https://example.org/alpha>\n"
-        "[^2]: Beta Blog, “A second fictional report”, 2024-03\n")
+GOLDEN = Path(__file__).parent / "golden"
+MADE = "1764633600"  # 2 December 2025, 00:00 UTC
+
+
+@pytest.fixture
+def made(monkeypatch):
+    """Fix the day exports say they were made."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", MADE)
+
+
+def test_markdown_report_is_the_golden_text(nk, made):
+    """The whole report on the mini dataset. After a deliberate change, regenerate it with
+    ``SOURCE_DATE_EPOCH=1764633600 nkwatch --data tests/fixtures/mini export -f markdown --since 2016``."""
+    assert nk("export", "-f", "markdown", "--since", "2016").out == (GOLDEN / "markdown-mini.md").read_text("utf-8")
+
+
+def test_markdown_title_names_the_selection_and_the_day_made(nk, made):
+    lines = nk("export", "-f", "markdown", "--country", "russia", "--theme", "arrest").out.split("\n")
+    assert lines[:5] == [
+        "# North Korean workers abroad: Russia, arrest", "",
+        "Made on 2 December 2025 (UTC) with nkwatch 0.1.0 from the dataset in folder mini (4 events, 2 sources).", "",
+        "Selection: events concerning Russia, tagged arrest. Events are in date order, dated no more precisely than "
+        "the sources allow; numbers in brackets are the sources, listed at the end."]
+
+
+def test_markdown_from_the_bundled_dataset_says_so_and_shows_every_disagreement(capsys, made):
+    from nkwatch.index import open_dataset
+    from nkwatch.query import Filters, select_events
+
+    out = run(capsys, "export", "-f", "markdown", "--country", "russia").out
+    assert out.startswith("# North Korean workers abroad: Russia\n\nMade on 2 December 2025 (UTC) with nkwatch "
+                          "0.1.0 from the dataset bundled with nkwatch 0.1.0 (")
+    events = select_events(open_dataset(None), Filters(countries=("RU",)))
+    assert out.count("\n### ") == len(events) >= 20
+    assert out.count("- **Who says so:** ") == len(events)
+    disagreements = sum(len(e.discrepancies) for e in events)
+    assert out.count("- **Where sources disagree** on ") == disagreements >= 10
+    dates = [line for line in out.split("\n") if line.startswith("**")]
+    assert len(dates) == len(events)
+    assert [line for line in dates if re.search(r"\d{4}-\d{2}|[/~?]|\.\.", line)] == [], "a date left in EDTF"
+    assert not re.search(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b", "".join(dates))
+
+
+def rendered(text: str) -> str:
+    """Markdown rendered as HTML by a CommonMark renderer."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").render(text)
+
+
+class Elements(HTMLParser):
+    """The text of each element of an HTML fragment, by tag, and every tag with its attributes."""
+
+    def __init__(self, fragment: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.texts: dict[str, list[str]] = {}
+        self.open: list[str] = []
+        self.feed(fragment)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self.open.append(tag)
+        self.texts.setdefault(tag, []).append("")
+
+    def handle_endtag(self, tag):
+        if tag in self.open:
+            self.open.remove(tag)
+
+    def handle_data(self, data):
+        for tag in set(self.open):
+            self.texts[tag][-1] += data
+
+
+def test_markdown_renders_as_headings_lists_and_links(nk, made):
+    page = Elements(rendered(nk("export", "-f", "markdown", "--since", "2016").out))
+    assert page.texts["h1"] == ["North Korean workers abroad: from 2016"]
+    assert page.texts["h2"] == ["2016", "2024", "Sources"]
+    assert page.texts["h3"] == MINI_TITLES
+    assert {tag for tag, _ in page.tags} == {"h1", "h2", "h3", "p", "strong", "ul", "li", "ol", "a"}
+    assert [attrs["href"] for tag, attrs in page.tags if tag == "a"] == ["https://example.org/alpha"]
+    sources = page.texts["ol"][0].strip().split("\n")
+    assert sources == ["Alpha News, “A fictional report for tests”, by Test Author, published 18 October 2016. "
+                       "https://example.org/alpha", "Beta Blog, “A second fictional report”, published March 2024."]
+    items = page.texts["li"]
+    assert "Sources: [1] (the head count)" in items
+    assert "Where sources disagree on people: Alpha News [1]: six to ten. Resolution: Kept the range." in items
+    text = "".join(page.texts["p"] + items)
+    assert not set("*_`<>") & set(text) and "[^" not in text and "\\" not in text
 
 
 def unescaped_markup(text: str) -> list[str]:
@@ -335,13 +416,23 @@ def unescaped_markup(text: str) -> list[str]:
 
 def test_markdown_escapes_markup_pipes_and_html(hostile):
     out = hostile("export", "-f", "markdown", "--source", "evil-press").out
-    assert "— \\[bold\\]x\\[/\\] (Russia)[^1]" in out
-    assert "— \\<script\\>alert(1)\\</script\\> (Russia)" in out
+    assert "### \\[bold\\]x\\[/\\]\n" in out
+    assert "### \\<script\\>alert(1)\\</script\\>\n" in out
     assert "\\<\\!-- a \\| b \\& c, d; e\\\\f # \\[link\\](http://evil) \\*star\\*" in out
     # Take away the markup the export itself writes; what is left is data, and none of it may read as markup.
-    data = re.sub(r"^- \*\*(.*?)\*\* — (.*?)(\[\^\d+\])+$", r"\1 \2", out, flags=re.MULTILINE)
-    data = re.sub(r"^\[\^\d+\]: ", "", data.removeprefix("# Events"), flags=re.MULTILINE)
+    data = re.sub(r"^(#+ |- \*\*[A-Za-z ]+:?\*\*:? ?|\*\*|\d+\. )", "", out, flags=re.MULTILINE)
+    data = re.sub(r"\*\*( · |$)", r"\1", data, flags=re.MULTILINE)
+    data = re.sub(r" <https://[^ >]+>$", "", data, flags=re.MULTILINE)
     assert unescaped_markup(data) == []
+
+
+def test_hostile_markdown_renders_as_the_characters_it_is(hostile):
+    page = Elements(rendered(hostile("export", "-f", "markdown", "--source", "evil-press").out))
+    assert page.texts["h3"] == list(HOSTILE_TITLES.values())
+    assert {tag for tag, _ in page.tags} <= {"h1", "h2", "h3", "p", "strong", "ul", "li", "ol", "a"}
+    assert all(attrs["href"].startswith("https://") for tag, attrs in page.tags if tag == "a")
+    assert page.texts["h1"] == ["North Korean workers abroad: as told by Evil | Press <b>"]
+    assert HOSTILE_SUMMARY in page.texts["p"][3]
 
 
 # HTML

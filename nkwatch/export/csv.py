@@ -15,10 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
-from typing import NamedTuple, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from nkwatch.models import Dataset, Event, Figure, Range
 from nkwatch.serialize import claim_text, discrepancy_dict, figure_dict, number, source_dict
+
+if TYPE_CHECKING:
+    from nkwatch.export.about import About
 
 EVENT_COLUMNS = ("id", "title", "date", "start", "end", "date_note", "countries", "places", "actors", "themes",
                  "people_min", "people_max", "people_wording", "summary", "sources", "basis", "asserted_by", "outlets",
@@ -198,7 +201,8 @@ def _write_rows(header: Iterable[str], rows: Iterable[list[object]], stream: Tex
     return count
 
 
-def write_csv(dataset: Dataset, events: Iterable[Event], stream: TextIO, *, raw: bool = False) -> int:
+def write_csv(dataset: Dataset, events: Iterable[Event], stream: TextIO, *, raw: bool = False,
+              about: About | None = None) -> int:
     """Write events as CSV, one row each under a header row; return how many rows were written. From a
     ``query.Selection`` that an index can give as stored values, the rows are made from those."""
     source_cells: dict[str, str] = {}

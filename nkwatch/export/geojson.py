@@ -7,11 +7,14 @@ as the RFC requires; an event without such a place has a null geometry, so that 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from nkwatch.export.json import write_wrapped_lines
 from nkwatch.models import Dataset, Event
 from nkwatch.serialize import event_dict
+
+if TYPE_CHECKING:
+    from nkwatch.export.about import About
 
 
 def geometry(data: dict) -> dict | None:
@@ -26,7 +29,7 @@ def feature(dataset: Dataset, event: Event) -> dict:
     return {"type": "Feature", "id": event.id, "geometry": geometry(data), "properties": data}
 
 
-def write_geojson(dataset: Dataset, events: Iterable[Event], stream: TextIO) -> int:
+def write_geojson(dataset: Dataset, events: Iterable[Event], stream: TextIO, *, about: About | None = None) -> int:
     """Write events as a GeoJSON FeatureCollection, one feature per line; return how many were written."""
     opening = '{"type": "FeatureCollection", "features": ['
     return write_wrapped_lines((feature(dataset, event) for event in events), stream, opening)

@@ -15,11 +15,14 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
-from typing import NamedTuple, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from nkwatch import __version__
 from nkwatch.models import Dataset, Event
 from nkwatch.serialize import event_dict
+
+if TYPE_CHECKING:
+    from nkwatch.export.about import About
 
 _SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _SCRIPT_UNSAFE_RE = re.compile("[<>&\u2028\u2029]")
@@ -72,7 +75,7 @@ def page_facts(dataset: Dataset, countries: set[str], themes: set[str]) -> dict:
             "themes": {t: dataset.themes[t].description for t in sorted(themes) if t in dataset.themes}}
 
 
-def write_html(dataset: Dataset, events: Iterable[Event], stream: TextIO) -> int:
+def write_html(dataset: Dataset, events: Iterable[Event], stream: TextIO, *, about: About | None = None) -> int:
     """Write events as a self-contained HTML timeline page; return how many were written."""
     page = template()
     stream.write(page.head + "[")

@@ -11,12 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from nkwatch import __version__
 from nkwatch.models import Dataset, Event
 from nkwatch.serialize import event_dict, people_text
 from nkwatch.textnorm import strip_unsafe
+
+if TYPE_CHECKING:
+    from nkwatch.export.about import About
 
 LINE_OCTETS = 75
 CRLF = "\r\n"
@@ -110,7 +113,7 @@ HEADER = ("BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//nkwatch//nkwatch {__vers
           "X-WR-CALNAME:nkwatch")
 
 
-def write_ics(dataset: Dataset, events: Iterable[Event], stream: TextIO) -> int:
+def write_ics(dataset: Dataset, events: Iterable[Event], stream: TextIO, *, about: About | None = None) -> int:
     """Write events as an iCalendar file of all-day events; return how many were written."""
     for line in HEADER:
         stream.write(fold(line))

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from nkwatch.dates import Bound
 from nkwatch.export.json import write_wrapped_lines
 from nkwatch.models import Dataset, Event
 from nkwatch.serialize import event_dict
+
+if TYPE_CHECKING:
+    from nkwatch.export.about import About
 
 
 def date_parts(bound: Bound) -> dict:
@@ -61,6 +64,6 @@ def slide(dataset: Dataset, event: Event) -> dict:
     return value
 
 
-def write_timelinejs(dataset: Dataset, events: Iterable[Event], stream: TextIO) -> int:
+def write_timelinejs(dataset: Dataset, events: Iterable[Event], stream: TextIO, *, about: About | None = None) -> int:
     """Write events as TimelineJS JSON (``{"events": [...]}``), one slide per line; return how many were written."""
     return write_wrapped_lines((slide(dataset, event) for event in events), stream, '{"events": [')
