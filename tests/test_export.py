@@ -265,19 +265,75 @@ def test_fold_keeps_short_lines_and_splits_long_ones():
 # GeoJSON
 
 
-def test_geojson_is_a_feature_collection_of_points_lon_first(nk):
+def test_geojson_puts_every_event_on_the_map_lon_first(nk):
     collection = json.loads(nk("export", "-f", "geojson").out)
     assert collection["type"] == "FeatureCollection"
     features = collection["features"]
     assert [f["type"] for f in features] == ["Feature"] * 4
-    assert {f["id"]: f["geometry"] for f in features} == {
-        "kim-defects": None, "tomsk-walkout": {"type": "Point", "coordinates": [84.97, 56.5]},
-        "yanji-strike": {"type": "Point", "coordinates": [129.5, 42.9]}, "open-ended-arrest": None}
+    assert {f["id"]: (f["geometry"], f["properties"]["precision"], f["properties"]["point_names"])
+            for f in features} == {
+        "kim-defects": ({"type": "MultiPoint", "coordinates": [[-2, 54], [127.5, 37]]}, "country",
+                        ["United Kingdom", "South Korea"]),
+        "tomsk-walkout": ({"type": "Point", "coordinates": [84.97, 56.5]}, "place", ["Tomsk"]),
+        "yanji-strike": ({"type": "Point", "coordinates": [129.5, 42.9]}, "place", ["Yanji"]),
+        "open-ended-arrest": ({"type": "Point", "coordinates": [100, 60]}, "country", ["Russia"])}
+    exported = [{k: v for k, v in f["properties"].items() if k not in ("precision", "point_names")} for f in features]
+    assert exported == json.loads(nk("export", "-f", "json").out)
+
+
+def positions(geometry: dict) -> list[list[float]]:
+    """Every [lon, lat] of a Point or MultiPoint."""
+    return [geometry["coordinates"]] if geometry["type"] == "Point" else geometry["coordinates"]
+
+
+def test_geojson_of_the_bundled_data_draws_every_event_at_all_its_places(capsys):
+    from nkwatch.index import open_dataset
+
+    dataset = open_dataset(None)
+    features = json.loads(run(capsys, "export", "-f", "geojson").out)["features"]
+    assert len(features) == len(dataset.events)
     for feature in features:
-        if feature["geometry"]:
-            lon, lat = feature["geometry"]["coordinates"]
+        event, geometry, properties = dataset.events[feature["id"]], feature["geometry"], feature["properties"]
+        assert event.countries and geometry is not None, f"{event.id} has countries but no geometry"
+        assert geometry["type"] in ("Point", "MultiPoint")
+        located = [dataset.places[p] for p in event.places if dataset.places[p].lat is not None]
+        if located:
+            assert properties["precision"] == "place"
+            assert positions(geometry) == [[p.lon, p.lat] for p in located]
+        else:
+            assert properties["precision"] == "country"
+            assert len(positions(geometry)) == len(event.countries)
+        assert len(properties["point_names"]) == len(positions(geometry))
+        for lon, lat in positions(geometry):
             assert -180 <= lon <= 180 and -90 <= lat <= 90
-    assert [f["properties"] for f in features] == json.loads(nk("export", "-f", "json").out)
+    with_geometry = [f for f in features if f["geometry"]]
+    assert len(with_geometry) >= 0.9 * len(features)
+    several = {f["id"]: f["properties"]["point_names"] for f in features if f["properties"]["precision"] == "place"
+               and f["geometry"]["type"] == "MultiPoint"}
+    assert several["baek-won-soon-transferred-moscow"] == ["Vladivostok", "Moscow"]
+    assert several["thae-yong-ho-defection"] == ["London", "Seoul"]
+
+
+def test_every_country_point_is_a_country_code_inside_the_globe():
+    from nkwatch.countries import all_codes
+    from nkwatch.export.geojson import country_points
+
+    points = country_points()
+    assert set(points) <= set(all_codes()) and len(points) >= 240
+    assert all(-180 <= lon <= 180 and -90 <= lat <= 90 for lon, lat in points.values())
+    assert points["KP"] == [127, 40] and points["RU"] == [100, 60]
+
+
+def test_an_event_in_a_country_without_a_point_has_no_geometry_and_no_precision(tmp_path, capsys):
+    import shutil
+
+    root = tmp_path / "mini"
+    shutil.copytree(MINI, root)
+    arrest = root / "events" / "open-ended-arrest.yaml"
+    arrest.write_text(arrest.read_text().replace("countries: [RU]", "countries: [AX]"))
+    features = json.loads(run(capsys, "--data", str(root), "export", "-f", "geojson", "--text", "helper").out)
+    assert [(f["geometry"], f["properties"]["precision"], f["properties"]["point_names"]) for f in features[
+        "features"]] == [(None, None, [])]
 
 
 # TimelineJS
