@@ -63,12 +63,16 @@ def markdown_titles(text: str) -> list[str]:
     return [re.sub(r"\\(.)", r"\1", line[4:]) for line in text.splitlines() if line.startswith("### ")]
 
 
+_OPEN_DATE = re.compile(r" \((?:from|by) [^()]+\)$")
+
+
 def ics_titles(text: str) -> list[str]:
-    """Titles (SUMMARY) from an iCalendar export, read by the icalendar package."""
+    """Titles (SUMMARY) from an iCalendar export, read by the icalendar package, without the "(from …)" or
+    "(by …)" that an open date adds."""
     import icalendar
 
     calendar = icalendar.Calendar.from_ical(text)
-    return [str(event["SUMMARY"]) for event in calendar.walk("VEVENT")]
+    return [_OPEN_DATE.sub("", str(event["SUMMARY"])) for event in calendar.walk("VEVENT")]
 
 
 def geojson_titles(text: str) -> list[str]:

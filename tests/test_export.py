@@ -10,6 +10,7 @@ import json
 import marshal
 import os
 import re
+import shutil
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -233,6 +234,41 @@ def test_ics_all_day_events_with_exclusive_ends(nk):
     assert events["tomsk-walkout@nkwatch"]["DTSTAMP"].to_ical() == b"20161018T000000Z"
     assert events["tomsk-walkout@nkwatch"]["LOCATION"] == "Tomsk"
     assert events["tomsk-walkout@nkwatch"]["GEO"].to_ical() == "56.5;84.97"
+
+
+OPEN_EVENTS = {"exports-grow": "2011-12/..", "held-by-month": "../2016-10", "began-on-a-day": "2022-02-24/..",
+               "by-a-year": "../2017"}
+
+
+def test_ics_open_dates_span_the_part_known_and_say_from_or_by(tmp_path, capsys):
+    import icalendar
+
+    root = tmp_path / "mini"
+    shutil.copytree(MINI, root)
+    for event_id, when in OPEN_EVENTS.items():
+        (root / "events" / f"{event_id}.yaml").write_text(
+            f"id: {event_id}\ntitle: Open {event_id}\ndate: \"{when}\"\ncountries: [RU]\nthemes: [arrest]\n"
+            "summary: A fictional open date.\nsources:\n  - {source: beta-blog}\n"
+            "attestation: {basis: outlet, asserted_by: Beta Blog}\n", encoding="utf-8")
+    raw = run(capsys, "--data", str(root), "export", "-f", "ics", "--text", "a fictional open date").out
+    events = {str(e["UID"]).removesuffix("@nkwatch"): e for e in icalendar.Calendar.from_ical(raw).walk("VEVENT")}
+    assert {uid: (str(e["SUMMARY"]), e["DTSTART"].dt, e["DTEND"].dt) for uid, e in events.items()} == {
+        "exports-grow": ("Open exports-grow (from December 2011)", date(2011, 12, 1), date(2012, 1, 1)),
+        "held-by-month": ("Open held-by-month (by October 2016)", date(2016, 10, 1), date(2016, 11, 1)),
+        "began-on-a-day": ("Open began-on-a-day (from 24 February 2022)", date(2022, 2, 24), date(2022, 2, 25)),
+        "by-a-year": ("Open by-a-year (by 2017)", date(2017, 1, 1), date(2018, 1, 1)),
+    }
+    assert str(events["exports-grow"]["DESCRIPTION"]).startswith(
+        "When: from Dec 2011\nThe sources give when it began, not when it ended; the calendar shows the month it "
+        "began.\n\nA fictional open date.")
+    assert "the calendar shows that year." in str(events["by-a-year"]["DESCRIPTION"])
+
+
+def test_ics_closed_dates_keep_their_plain_titles(nk):
+    import icalendar
+
+    events = icalendar.Calendar.from_ical(nk("export", "-f", "ics").out).walk("VEVENT")
+    assert [str(e["SUMMARY"]) for e in events] == [*MINI_TITLES[:3], "A helper is held (by 11 March 2024)"]
 
 
 def test_ics_lines_end_in_crlf_fold_at_75_octets_and_do_not_depend_on_the_clock(hostile):
