@@ -383,7 +383,26 @@ def test_timelinejs_dates_to_the_precision_known(nk):
     assert "end_date" not in slides["yanji-strike"] and "end_date" not in slides["open-ended-arrest"]
     assert slides["open-ended-arrest"]["start_date"] == {"year": 2024, "month": 3, "day": 11}
     assert slides["yanji-strike"]["display_date"] == "c. Jan 2024"
-    assert [s["group"] for s in slides.values()] == ["defection", "defection", "protest", "arrest"]
+    assert not any("group" in s for s in slides.values()), "a row per group crowds the timeline"
+
+
+def test_timelinejs_opens_with_a_title_slide_naming_the_selection(nk, made):
+    document = json.loads(nk("export", "-f", "timelinejs", "--theme", "defection").out)
+    assert document["title"] == {"text": {
+        "headline": "North Korean workers abroad: defection",
+        "text": "<p>Events tagged defection.</p><p>Made on 2 December 2025 (UTC) with nkwatch 0.1.0 from the dataset "
+                "in folder mini (4 events, 2 sources).</p><p>Dates are no more precise than the sources allow; each "
+                "slide cites its sources.</p>"}}
+    assert json.loads(nk("export", "-f", "timelinejs", "--text", "nothing at all").out)["events"] == []
+
+
+def test_timelinejs_slides_say_who_says_so_and_where_sources_disagree(nk):
+    slides = {s["unique_id"]: s for s in json.loads(nk("export", "-f", "timelinejs").out)["events"]}
+    assert slides["tomsk-walkout"]["text"]["text"] == (
+        "<p>A fictional crew left its site.</p><p><b>People:</b> 6–10</p><p><b>Who says so:</b> a source (via Alpha "
+        "News)</p><p><b>Where sources disagree:</b></p><ul><li>people: Alpha News: six to ten. Kept the range.</li>"
+        "</ul><p>Sources:</p><ul><li><a href=\"https://example.org/alpha\" rel=\"noopener noreferrer\">Alpha News, "
+        "“A fictional report for tests” (18 October 2016)</a></li></ul>")
 
 
 class TagCollector(HTMLParser):
@@ -403,7 +422,7 @@ def test_timelinejs_text_is_escaped_html(hostile):
     parser = TagCollector()
     for slide in slides:
         parser.feed(slide["text"]["headline"] + slide["text"]["text"])
-    assert {tag for tag, _ in parser.tags} == {"p", "ul", "li", "a"}
+    assert {tag for tag, _ in parser.tags} == {"p", "ul", "li", "a", "b"}
     assert {attrs["href"] for tag, attrs in parser.tags if tag == "a"} == {HOSTILE_URL}
 
 
