@@ -317,6 +317,15 @@ def test_geojson_puts_every_event_on_the_map_lon_first(nk):
     assert exported == json.loads(nk("export", "-f", "json").out)
 
 
+def test_geojson_names_its_selection_in_a_foreign_member(nk, made):
+    about = json.loads(nk("export", "-f", "geojson", "--country", "china").out)["nkwatch"]
+    assert about == {
+        "title": "North Korean workers abroad: China", "selection": "events concerning China",
+        "filters": [{"name": "Countries", "value": "China"}], "made": "2025-12-02", "made_text": "2 December 2025",
+        "made_line": "Made on 2 December 2025 (UTC) with nkwatch 0.1.0 from the dataset in folder mini (4 events, 2 "
+                     "sources).", "dataset": "the dataset in folder mini (4 events, 2 sources)"}
+
+
 def positions(geometry: dict) -> list[list[float]]:
     """Every [lon, lat] of a Point or MultiPoint."""
     return [geometry["coordinates"]] if geometry["type"] == "Point" else geometry["coordinates"]

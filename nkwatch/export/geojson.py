@@ -74,6 +74,10 @@ def feature(dataset: Dataset, event: Event) -> dict:
 
 
 def write_geojson(dataset: Dataset, events: Iterable[Event], stream: TextIO, *, about: About | None = None) -> int:
-    """Write events as a GeoJSON FeatureCollection, one feature per line; return how many were written."""
-    opening = '{"type": "FeatureCollection", "features": ['
+    """Write events as a GeoJSON FeatureCollection, one feature per line; return how many were written. The
+    collection names its selection, the day made and the dataset in a foreign member, ``nkwatch`` (RFC 7946 §6.1)."""
+    from nkwatch.export.about import describe
+
+    about_json = json.dumps((about or describe(dataset)).as_dict(), ensure_ascii=False)
+    opening = '{"type": "FeatureCollection", "nkwatch": ' + about_json + ', "features": ['
     return write_wrapped_lines((feature(dataset, event) for event in events), stream, opening)
