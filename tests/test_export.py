@@ -724,3 +724,27 @@ def test_a_csv_export_from_stored_values_is_the_export_from_records(capsys, monk
     monkeypatch.setattr("nkwatch.query.Selection.stored", lambda self: None)  # records, one by one
     assert run(capsys, "export", "-f", "csv", *args).out == exported.out
     assert exported.out.count("\r\n") > (1 if "--limit" not in args else 0)
+
+
+# Words and quotes
+
+
+def test_every_report_shows_a_number_given_in_words_and_quotes_only_a_sources_own_words(capsys, mini):
+    walkout = mini / "events" / "tomsk-walkout.yaml"
+    walkout.write_text(walkout.read_text().replace("people: {min: 6, max: 10}", "people: {min: 24, wording: dozens}")
+                       .replace("- {source: alpha-news, says: six to ten}",
+                                "- {source: alpha-news, says: dozens of them, quoted: true}\n"
+                                "      - {source: beta-blog, says: about thirty}"), encoding="utf-8")
+    exported = {name: run(capsys, "--data", str(mini), "export", "-f", name, "--text", "tomsk").out
+                for name in ("markdown", "timelinejs", "ics", "csv")}
+    assert "- **People:** “dozens” (read as at least 24)\n" in exported["markdown"]
+    assert ("- **Where sources disagree** on people: Alpha News \\[1\\] says “dozens of them”; Beta Blog \\[2\\]: "
+            "about thirty. Resolution: Kept the range.") in exported["markdown"]
+    slide = json.loads(exported["timelinejs"])["events"][0]["text"]["text"]
+    assert "<b>People:</b> “dozens” (read as at least 24)" in slide
+    assert "people: Alpha News says “dozens of them”; Beta Blog: about thirty. Kept the range." in slide
+    assert "People: “dozens” (read as at least 24)" in exported["ics"].replace("\r\n ", "")
+    row = next(csv.DictReader(io.StringIO(exported["csv"], newline="")))
+    assert (row["people_min"], row["people_max"], row["people_wording"]) == ("24", "", "dozens")
+    assert row["discrepancies"] == ("people: alpha-news says “dozens of them”; beta-blog: about thirty → Kept the "
+                                    "range.")

@@ -78,6 +78,7 @@ def sheet_rows(fods: Path) -> list[list[Cell]]:
 
 def opened_in_libreoffice(text: str, folder: Path) -> list[list[Cell]]:
     """A CSV's rows as LibreOffice Calc imports them with its default separators."""
+    assert SOFFICE, "LibreOffice is needed under CI: apt-get install -y libreoffice-calc-nogui"
     source = folder / "export.csv"
     source.write_text(text, encoding="utf-8", newline="")
     subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation={(folder / 'profile').as_uri()}",

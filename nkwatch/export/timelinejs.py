@@ -57,9 +57,9 @@ def _fact(label: str, value: str) -> str:
     return f"<p><b>{label}:</b> {html.escape(value)}</p>" if value else ""
 
 
-def disagreements_html(data: dict) -> str:
-    """The points on which the sources disagree, each with what every source says and the resolution, escaped."""
-    names = {s["id"]: s["publisher"] for s in data["sources"]}
+def disagreements_html(data: dict, names: dict[str, str]) -> str:
+    """The points on which the sources disagree, each with what every source says (named by publisher) and the
+    resolution, escaped."""
     items = []
     for discrepancy in data["discrepancies"]:
         claims = "; ".join(claim_text(names.get(c["source"], c["source"]), _Claim(c["says"], c["quoted"]))
@@ -74,14 +74,20 @@ class _Claim(NamedTuple):
     quoted: bool
 
 
-def body_html(data: dict, people: str) -> str:
+def body_html(data: dict, people: str, names: dict[str, str]) -> str:
     """The slide text: the summary, head count, who says so, disagreements and sources, escaped."""
     attestation = data["attestation"]
     said = attestation["asserted_by"] + (f" (via {', '.join(attestation['outlets'])})" if attestation["outlets"]
                                          else "")
     sources = "".join(f"<li>{source_html(s)}</li>" for s in data["sources"])
     return (f"<p>{html.escape(data['summary'])}</p>{_fact('People', people)}{_fact('Who says so', said)}"
-            f"{disagreements_html(data)}<p>Sources:</p><ul>{sources}</ul>")
+            f"{disagreements_html(data, names)}<p>Sources:</p><ul>{sources}</ul>")
+
+
+def publishers(dataset: Dataset, event: Event) -> dict[str, str]:
+    """The publisher of each source the event's disagreements cite, by source id."""
+    cited = {claim.source for discrepancy in event.discrepancies for claim in discrepancy.claims}
+    return {s: dataset.sources[s].publisher for s in cited if s in dataset.sources}
 
 
 def title_slide(about: About) -> dict:
@@ -100,7 +106,8 @@ def slide(dataset: Dataset, event: Event) -> dict:
     if lower and upper and event.date.is_interval:
         value["end_date"] = date_parts(upper)
     value["display_date"] = html.escape(data["date_display"])
-    value["text"] = {"headline": html.escape(data["title"]), "text": body_html(data, people_text(event.people))}
+    text = body_html(data, people_text(event.people), publishers(dataset, event))
+    value["text"] = {"headline": html.escape(data["title"]), "text": text}
     value["autolink"] = False
     return value
 
