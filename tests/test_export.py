@@ -568,6 +568,17 @@ def test_html_data_cannot_close_its_script_block(hostile):
     assert not set("<>&") & set(block) and "\\u003c/script\\u003e" in block
 
 
+def test_html_header_names_the_selection_escaped_and_in_one_pass(mini, capsys, made):
+    alpha = mini / "sources" / "alpha-news.yaml"
+    alpha.write_text(alpha.read_text().replace("publisher: Alpha News", "publisher: <i>@@MADE@@</i>"))
+    page = run(capsys, "--data", str(mini), "export", "-f", "html", "--source", "alpha-news").out
+    title = "North Korean workers abroad: as told by &lt;i&gt;@@MADE@@&lt;/i&gt;"
+    assert f"<title>{title}</title>" in page and f'<h1 id="title">{title}</h1>' in page
+    assert ('<p class="sub" id="made">Made on 2 December 2025 (UTC) with nkwatch 0.1.0 from the dataset in folder '
+            "mini (4 events, 2 sources).</p>") in page
+    assert "Selection: events citing &lt;i&gt;@@MADE@@&lt;/i&gt; (“A fictional report for tests”)." in page
+
+
 def test_html_is_self_contained_and_locked_down(nk):
     page = nk("export", "-f", "html").out
     head = page.split("<body>")[0]

@@ -86,9 +86,13 @@ def page_facts(dataset: Dataset, countries: set[str], themes: set[str], about: A
 
 
 def page_head(head: str, about: About) -> str:
-    """The page's head and header with its title, the day made and the selection filled in, HTML-escaped."""
-    return (head.replace("@@TITLE@@", html.escape(about.title)).replace("@@MADE@@", html.escape(about.made_line))
-            .replace("@@SELECTION@@", html.escape(about.selection_text)))
+    """The page's head and header with its title, the day made and the selection filled in, HTML-escaped; in one
+    pass, so that a value holding a placeholder's name stays as it is."""
+    values = {"TITLE": about.title, "MADE": about.made_line, "SELECTION": about.selection_text}
+    return _HEAD_PLACEHOLDER.sub(lambda match: html.escape(values[match.group(1)]), head)
+
+
+_HEAD_PLACEHOLDER = re.compile("@@(TITLE|MADE|SELECTION)@@")
 
 
 def write_html(dataset: Dataset, events: Iterable[Event], stream: TextIO, *, about: About | None = None) -> int:
