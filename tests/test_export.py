@@ -60,6 +60,23 @@ def test_every_format_is_wired():
 
 
 @pytest.mark.parametrize("name", FORMATS)
+def test_every_writer_takes_the_description_of_its_selection(name, made):
+    from nkwatch.export import writer_for
+    from nkwatch.export.about import describe
+    from nkwatch.loader import load_dataset
+    from nkwatch.query import Filters, iter_events
+
+    dataset = load_dataset(MINI)
+    filters = Filters(countries=("CN",))
+    written = io.StringIO()
+    assert writer_for(name)(dataset, iter_events(dataset, filters), written, about=describe(dataset, filters)) == 1
+    assert PARSERS[name](written.getvalue()) == ["Workers strike in Yanji"]
+    if name in ("markdown", "html", "timelinejs", "geojson"):
+        assert "North Korean workers abroad: China" in written.getvalue()
+        assert "2 December 2025" in written.getvalue()
+
+
+@pytest.mark.parametrize("name", FORMATS)
 def test_each_format_parses_back_to_the_selection(nk, name):
     everything = nk("export", "--format", name)
     assert (everything.code, everything.err) == (0, "")
