@@ -8,7 +8,7 @@ csv_line(formula_starts, cells) -> str
     cells: a list or tuple; None is an empty cell, other non-str values are written as str() gives them.
     formula_starts: a str of the characters that make a spreadsheet read a text cell as a formula (such a cell
     gets a leading apostrophe), or None to write every cell as it is.
-    A cell holding a comma, a double quote, CR or LF is quoted, its double quotes doubled; lines end in CRLF.
+    A cell holding a comma, a semicolon, a tab, a double quote, CR or LF is quoted, its double quotes doubled; lines end in CRLF.
 */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -29,7 +29,7 @@ typedef struct {
         for (Py_ssize_t i = 0; i < length; i++) {                                                                     \
             type c = chars[i];                                                                                        \
             quotes += c == '"';                                                                                       \
-            specials += c == ',' || c == '\n' || c == '\r';                                                           \
+            specials += c == ',' || c == ';' || c == '\t' || c == '\n' || c == '\r';                                   \
         }                                                                                                             \
         cell->quotes = quotes;                                                                                        \
         cell->quoted = quotes || specials;                                                                            \
@@ -61,7 +61,8 @@ static int measure(PyObject *value, PyObject *formula_starts, Cell *cell)
         if (memchr(data, '"', length)) {
             SCAN(Py_UCS1);
         } else
-            cell->quoted = memchr(data, ',', length) || memchr(data, '\n', length) || memchr(data, '\r', length);
+            cell->quoted = memchr(data, ',', length) || memchr(data, ';', length) || memchr(data, '\t', length)
+                          || memchr(data, '\n', length) || memchr(data, '\r', length);
         break;
     case PyUnicode_2BYTE_KIND:
         SCAN(Py_UCS2);

@@ -50,9 +50,10 @@ def _write(stream, dataset, filters, name: str, raw: bool, figures: bool) -> int
         from nkwatch.query import select_figures
 
         return figure_writer_for(name)(dataset, select_figures(dataset, filters), stream, **options)
+    from nkwatch.export.about import describe
     from nkwatch.query import Selection
 
-    return writer_for(name)(dataset, Selection(dataset, filters), stream, **options)
+    return writer_for(name)(dataset, Selection(dataset, filters), stream, about=describe(dataset, filters), **options)
 
 
 def _stdout():

@@ -1,9 +1,11 @@
 """Exports: one module per format, one writer each, and the registry that maps a format's name to its writer.
 
 Writers are named as ``module:function`` and imported only when their format is asked for, so that an export
-loads one writer and not all eight. Every writer has the signature ``write_X(dataset, events, stream) -> int``: it
-iterates the events once, writes to the text stream as it goes (never building the whole output in memory) and
-returns how many records it wrote.
+loads one writer and not all eight. Every writer has the signature ``write_X(dataset, events, stream, *, about=None)
+-> int``: it iterates the events once, writes to the text stream as it goes (never building the whole output in
+memory) and returns how many records it wrote. ``about`` (``export.about.About``, built once by the export command
+from the resolved filters) names the selection, the day made and the dataset, for the formats that show them
+(Markdown, HTML, TimelineJS); without it a writer describes an unfiltered export.
 ``--figures`` uses the writers in ``FIGURE_WRITERS``, which take figures instead of events.
 """
 
@@ -15,9 +17,10 @@ from pathlib import PurePath
 from typing import TextIO
 
 from nkwatch.errors import UsageError
-from nkwatch.models import Dataset, Event, Figure
+from nkwatch.models import Dataset, Figure
 
-Writer = Callable[[Dataset, Iterable[Event], TextIO], int]
+Writer = Callable[..., int]
+"""``write_X(dataset, events, stream, *, about=None) -> int``."""
 FigureWriter = Callable[[Dataset, Iterable[Figure], TextIO], int]
 
 FORMATS = ("csv", "json", "ndjson", "markdown", "ics", "geojson", "timelinejs", "html")

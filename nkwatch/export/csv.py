@@ -1,5 +1,11 @@
 """CSV: one row per event (or per figure), RFC 4180 quoting, with cells a spreadsheet would run neutralised.
 
+A spreadsheet opening a CSV guesses its separator: LibreOffice's import dialog ticks tab, comma and semicolon by
+default, and Excel takes the list separator of the user's locale (``;`` across much of Europe). So every cell that
+holds a comma, a semicolon, a tab, a double quote or a line break is quoted (its double quotes doubled), whatever
+separator the reader picks: list cells joined with ``; `` stay one cell, and a tab inside a cell cannot split it
+into a second cell that starts a live formula. Other cells are written bare, as RFC 4180 allows.
+
 A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, or a full-width ``＝＋－＠``, is
 read by Excel, LibreOffice and Google Sheets as a formula (``=HYPERLINK(…)`` can leak data or run commands); such a
 cell gets a leading apostrophe, which spreadsheets show as text. ``raw=True`` writes cells as they are.
@@ -9,10 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
-from typing import NamedTuple, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from nkwatch.models import Dataset, Event, Figure, Range
 from nkwatch.serialize import claim_text, discrepancy_dict, figure_dict, number, source_dict
+
+if TYPE_CHECKING:
+    from nkwatch.export.about import About
 
 EVENT_COLUMNS = ("id", "title", "date", "start", "end", "date_note", "countries", "places", "actors", "themes",
                  "people_min", "people_max", "people_wording", "summary", "sources", "basis", "asserted_by", "outlets",
@@ -137,8 +146,8 @@ def figure_row(data: dict) -> list[object]:
 
 
 def csv_line(cells: list | tuple, raw: bool = False) -> str:
-    """One CSV record, as the csv module writes it with QUOTE_MINIMAL and CRLF line ends: None as an empty cell,
-    a cell holding a comma, a double quote or a line break quoted, with its quotes doubled. Unless raw, text cells
+    """One CSV record with CRLF line ends: None as an empty cell, a cell holding a comma, a semicolon, a tab, a
+    double quote or a line break quoted, with its quotes doubled. Unless raw, text cells
     a spreadsheet would run are neutralised first.
 
     Made by the C extension ``nkwatch._csvline`` when it was built (three times as fast), else by
@@ -176,7 +185,7 @@ def python_csv_line(cells: Iterable[object], raw: bool = False) -> str:
             cell = "" if cell is None else str(cell)
         elif not raw and cell.startswith(FORMULA_STARTS):
             cell = "'" + cell
-        if "," in cell or '"' in cell or "\n" in cell or "\r" in cell:
+        if "," in cell or ";" in cell or '"' in cell or "\t" in cell or "\n" in cell or "\r" in cell:
             cell = '"' + cell.replace('"', '""') + '"'
         parts.append(cell)
     return ",".join(parts) + "\r\n"
@@ -192,7 +201,8 @@ def _write_rows(header: Iterable[str], rows: Iterable[list[object]], stream: Tex
     return count
 
 
-def write_csv(dataset: Dataset, events: Iterable[Event], stream: TextIO, *, raw: bool = False) -> int:
+def write_csv(dataset: Dataset, events: Iterable[Event], stream: TextIO, *, raw: bool = False,
+              about: About | None = None) -> int:
     """Write events as CSV, one row each under a header row; return how many rows were written. From a
     ``query.Selection`` that an index can give as stored values, the rows are made from those."""
     source_cells: dict[str, str] = {}

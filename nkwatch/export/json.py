@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from nkwatch.models import Dataset, Event, Figure
 from nkwatch.serialize import event_dict, figure_dict
+
+if TYPE_CHECKING:
+    from nkwatch.export.about import About
 
 INDENT = "  "
 
@@ -58,12 +61,12 @@ def write_json_lines(records: Iterable[dict], stream: TextIO) -> int:
     return count
 
 
-def write_json(dataset: Dataset, events: Iterable[Event], stream: TextIO) -> int:
+def write_json(dataset: Dataset, events: Iterable[Event], stream: TextIO, *, about: About | None = None) -> int:
     """Write events as a JSON array of event objects; return how many were written."""
     return write_json_array((event_dict(dataset, e) for e in events), stream)
 
 
-def write_ndjson(dataset: Dataset, events: Iterable[Event], stream: TextIO) -> int:
+def write_ndjson(dataset: Dataset, events: Iterable[Event], stream: TextIO, *, about: About | None = None) -> int:
     """Write events as NDJSON, one event object per line; return how many were written."""
     return write_json_lines((event_dict(dataset, e) for e in events), stream)
 
