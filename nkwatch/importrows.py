@@ -28,9 +28,12 @@ NESTED_KEYS = {"places": ("id", {"name", "country", "lat", "lon"}), "actors": ("
 ATTESTATION_KEYS = {"basis", "asserted_by", "outlets"}
 ROLE_NOT_GIVEN = "not given (imported from a CSV row, which holds no roles)"
 """The role of an actor named in a CSV row for a new event: the export's CSV has no roles."""
-CSV_FIELD_COLUMNS = {"people": "people_min", "attestation": "basis", "attestation.basis": "basis",
+CSV_FIELD_COLUMNS = {"people": "people_min", "people.min": "people_min", "people.max": "people_max",
+                     "people.wording": "people_wording", "attestation": "basis", "attestation.basis": "basis",
                      "attestation.asserted_by": "asserted_by", "attestation.outlets": "outlets"}
 SEPARATOR = "; "
+PEOPLE_COLUMNS = ("people_min", "people_max", "people_wording")
+"""The columns of an events CSV that hold its head count."""
 
 
 class Known(NamedTuple):
@@ -64,10 +67,33 @@ def json_record(fields: object) -> tuple[dict, list[FieldProblem]]:
         problems += [(f"attestation.{key}", "unknown field") for key in attestation
                      if key not in ATTESTATION_KEYS and key != "corroboration"]
         value["attestation"] = {k: v for k, v in attestation.items() if k in ATTESTATION_KEYS}
-    if isinstance(value.get("people"), dict) and value["people"].keys() == {"min", "max"}:
-        people = value["people"]
-        value["people"] = people["min"] if people["min"] == people["max"] else people
+    if isinstance(value.get("people"), dict):
+        value["people"] = _json_people(value["people"])
+    if isinstance(value.get("discrepancies"), list):
+        value["discrepancies"] = [_json_discrepancy(d) for d in value["discrepancies"]]
     return value, problems
+
+
+def _json_people(people: dict) -> object:
+    """An exported head count as the record writes it: one number when min and max agree; without the words, or
+    without a max where the words set no upper bound (the export writes both as null)."""
+    people = dict(people)
+    if "wording" in people and people["wording"] is None:
+        del people["wording"]
+    if people.get("wording") is not None and "max" in people and people["max"] is None:
+        del people["max"]
+    if people.keys() == {"min", "max"} and people["min"] == people["max"]:
+        return people["min"]
+    return people
+
+
+def _json_discrepancy(discrepancy: object) -> object:
+    """An exported discrepancy as the record writes it: a paraphrase (``quoted: false``, the default) unmarked."""
+    if not isinstance(discrepancy, dict) or not isinstance(discrepancy.get("claims"), list):
+        return discrepancy
+    claims = [{k: v for k, v in claim.items() if not (k == "quoted" and v is False)} if isinstance(claim, dict)
+              else claim for claim in discrepancy["claims"]]
+    return {**discrepancy, "claims": claims}
 
 
 def _nested(name: str, i: int, item: object, id_key: str, copied: set[str], problems: list) -> object:
@@ -137,15 +163,15 @@ def csv_record(cells: dict[str, str], known: Known, existing: dict | None) -> tu
                    "summary": cells["summary"]}
     optional = {"date_note": lambda c: c or None, "related": _items,
                 "places": lambda c: _resolved(c, known.places, "place", "places", problems),
-                "people_min": lambda c: _people(cells, problems),
-                "discrepancies": lambda c: _discrepancies(c, known, problems)}
-    for column, read in optional.items():
-        if column in cells:
-            value["people" if column == "people_min" else column] = read(cells[column])
-        elif existing is not None:
-            key = "people" if column == "people_min" else column
-            if key in existing:
-                value[key] = existing[key]
+                "people": lambda c: _people(cells, problems),
+                "discrepancies": lambda c: _discrepancies(c, known, (existing or {}).get("discrepancies"),
+                                                          problems)}
+    for key, read in optional.items():
+        columns = PEOPLE_COLUMNS if key == "people" else (key,)
+        if any(column in cells for column in columns):
+            value[key] = read(cells.get(key, ""))
+        elif existing is not None and key in existing:
+            value[key] = existing[key]
     value["actors"] = _actors(cells, known, existing, problems)
     value["sources"] = _sources(cells["sources"], known, existing, problems)
     outlets = _items(cells["outlets"]) if "outlets" in cells else (existing or {}).get("attestation", {}).get(
@@ -167,20 +193,28 @@ def csv_derived_problems(cells: dict[str, str], event: Event) -> list[FieldProbl
 
 
 def _people(cells: dict[str, str], problems: list) -> object:
-    low, high = cells.get("people_min", ""), cells.get("people_max", "")
-    if not low and not high:
+    """The head count of people_min, people_max and people_wording: people_max may be empty only with the words,
+    which set no upper bound then; neither may be given without people_min."""
+    low, high, words = (cells.get(column, "") for column in PEOPLE_COLUMNS)
+    if not low:
+        if high or words:
+            problems.append(("people_min", f"give people_min with {'people_max' if high else 'people_wording'}, "
+                                           "or leave all three empty"))
         return None
-    if not low or not high:
-        problems.append(("people_min", "give people_min and people_max, or leave both empty"))
+    if not high and not words:
+        problems.append(("people_max", "give people_max (the same as people_min for one number), or "
+                                       "people_wording when the source gave the count only in words"))
         return None
     numbers = []
     for column, cell in (("people_min", low), ("people_max", high)):
         try:
-            numbers.append(float(cell) if re.search(r"[.eE]", cell) else int(cell))
+            numbers.append(None if not cell else float(cell) if re.search(r"[.eE]", cell) else int(cell))
         except ValueError:
             problems.append((column, f"{cell!r} is not a number"))
             return None
-    return numbers[0] if numbers[0] == numbers[1] else {"min": numbers[0], "max": numbers[1]}
+    if not words:
+        return numbers[0] if numbers[0] == numbers[1] else {"min": numbers[0], "max": numbers[1]}
+    return {"min": numbers[0], **({} if numbers[1] is None else {"max": numbers[1]}), "wording": words}
 
 
 def _name_index(records: Iterable) -> dict[str, set[str]]:
@@ -255,29 +289,41 @@ def _sources(cell: str, known: Known, existing: dict | None, problems: list) -> 
     return refs
 
 
-def _discrepancies(cell: str, known: Known, problems: list) -> list[dict]:
-    """``about: a says …; b says … → resolution``, separated by `` | ``, read back; what does not read back to
-    the same cell is a problem, never a guess."""
+def _discrepancies(cell: str, known: Known, existing: list[dict] | None, problems: list) -> list[dict]:
+    """``about: a says “…”; b: … → resolution``, separated by `` | ``, read back (a source's own words quoted,
+    a paraphrase after a colon); what does not read back to the same cell is a problem, never a guess. The event
+    being replaced keeps its own discrepancies when they give the same cell."""
     from nkwatch.export.csv import discrepancies_cell
 
     if not cell:
         return []
+    if existing and discrepancies_cell(existing) == cell:
+        return existing
     ids = "|".join(re.escape(i) for i in sorted(known.sources, key=len, reverse=True))
-    claim_start = rf"(?:{ids}) says "
+    claim_start = rf"(?:{ids})(?: says “|: )"
     parsed = []
     for part in cell.split(" | "):
         head = re.match(rf"(.*?): (?={claim_start})", part, re.DOTALL)
         claims_text, arrow, resolution = part[head.end():].rpartition(" → ") if head else ("", "", "")
         if not head or not arrow:
             break
-        claims = [dict(zip(("source", "says"), claim.split(" says ", 1), strict=True))
-                  for claim in re.split(rf"; (?={claim_start})", claims_text)]
+        claims = [_claim(claim, ids) for claim in re.split(rf"; (?={claim_start})", claims_text)]
         parsed.append({"about": head.group(1), "claims": claims, "resolution": resolution})
     if not ids or discrepancies_cell(parsed) != cell:
-        problems.append(("discrepancies", "cannot be read back: write each as 'about: SOURCE-ID says …; SOURCE-ID "
-                                          "says … → resolution', separated by ' | '"))
+        problems.append(("discrepancies", "cannot be read back: write each as 'about: SOURCE-ID says “the "
+                                          "source's words”; SOURCE-ID: our paraphrase → resolution', separated "
+                                          "by ' | '"))
         return []
     return parsed
+
+
+def _claim(text: str, ids: str) -> dict:
+    """One claim of a discrepancies cell: ``source says “…”`` (the source's words) or ``source: …``."""
+    quoted = re.fullmatch(rf"({ids}) says “(.*)”", text, re.DOTALL)
+    if quoted:
+        return {"source": quoted.group(1), "says": quoted.group(2), "quoted": True}
+    source, _, says = text.partition(": ")
+    return {"source": source, "says": says}
 
 
 def csv_column(field: str | None) -> str | None:

@@ -53,10 +53,11 @@ def test_export_delete_import_export_gives_the_same_file(nk, copy, tmp_path, nam
     before = exported(nk, copy, "-f", name)
     csv_before = exported(nk, copy, "-f", "csv")
     (tmp_path / f"all.{name}").write_text(before, encoding="utf-8", newline="")
-    delete_events(copy, [path.stem for path in (copy / "events").iterdir()])
+    ids = sorted(path.stem for path in (copy / "events").iterdir())
+    delete_events(copy, ids)
     result = nk("--data", str(copy), "import", str(tmp_path / f"all.{name}"))
     assert result.code == 0, result.err
-    assert len(result.out.splitlines()) == 46
+    assert sorted(line.split()[2] for line in result.out.splitlines()) == ids  # "added event ID (FILE)", each once
     assert exported(nk, copy, "-f", name) == before
     assert exported(nk, copy, "-f", "csv") == csv_before
     assert nk("--data", str(copy), "validate").code == 0
@@ -319,3 +320,96 @@ def test_an_excel_csv_with_its_byte_order_mark_comes_back(nk, mini, tmp_path):
     delete_events(mini, [path.stem for path in (mini / "events").iterdir()])
     assert nk("--data", str(mini), "import", str(tmp_path / "excel.csv")).code == 0
     assert exported(nk, mini, "-f", "csv") == before
+
+
+WORDED = ("dandong-work-refusal-2024", "hyesan-customs-interpreter-defection")
+"""Bundled events with a count given only in words (Dandong) and a claim in its source's own words (Hyesan)."""
+
+
+def rows_of(text: str, name: str, ids) -> str:
+    """Only the rows of an export (in its format) that are these events."""
+    if name == "ndjson":
+        return "".join(line + "\n" for line in text.splitlines() if json.loads(line)["id"] in ids)
+    if name == "json":
+        return json.dumps([e for e in json.loads(text) if e["id"] in ids], ensure_ascii=False, indent=2)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows([rows[0], *(r for r in rows[1:] if r[0] in ids)])
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name", ["ndjson", "json", "csv"])
+def test_a_count_in_words_and_a_quoted_claim_come_back_as_they_were(nk, copy, tmp_path, name):
+    shown = {i: json.loads(nk("--data", str(copy), "show", i, "--json").out) for i in WORDED}
+    assert shown[WORDED[0]]["people"] == {"min": 24, "max": None, "wording": "dozens"}
+    assert [c["quoted"] for c in shown[WORDED[1]]["discrepancies"][0]["claims"]] == [False, True]
+    target = tmp_path / f"worded.{name}"
+    target.write_text(rows_of(exported(nk, copy, "-f", name), name, WORDED), encoding="utf-8", newline="")
+    delete_events(copy, WORDED)
+    result = nk("--data", str(copy), "import", str(target))
+    assert (result.code, len(result.out.splitlines())) == (0, 2), result.err
+    for record_id in WORDED:
+        again = json.loads(nk("--data", str(copy), "show", record_id, "--json").out)
+        assert (again["people"], again["discrepancies"]) == (shown[record_id]["people"],
+                                                             shown[record_id]["discrepancies"])
+    written = (copy / "events" / f"{WORDED[0]}.yaml").read_text(encoding="utf-8")
+    assert "people: {min: 24, wording: dozens}\n" in written  # no max: the words set no upper bound
+    assert "quoted: false" not in (copy / "events" / f"{WORDED[1]}.yaml").read_text(encoding="utf-8")
+    result = nk("--data", str(copy), "import", str(target), "--update", "--dry-run")
+    assert sorted(line.split(" (")[0] for line in result.out.splitlines()) == [f"unchanged event {i}"
+                                                                                for i in sorted(WORDED)]
+
+
+SPREADSHEET_HEAD = ("id,title,date,countries,places,themes,people_min,people_max,people_wording,summary,sources,"
+                    "basis,asserted_by,discrepancies\r\n")
+
+
+def spreadsheet_row(people: str, discrepancies: str = "") -> str:
+    """One new event in a colleague's spreadsheet, with its three people cells (comma-separated) given."""
+    return (f"yanji-sit-in,Workers sit in at a Yanji plant,2016-09,CN,yanji,protest,{people},A fictional sit-in.,"
+            f"alpha-news,outlet,Alpha News,{discrepancies}\r\n")
+
+
+def test_a_csv_row_with_people_wording_and_no_people_max_is_a_count_in_words(nk, mini, tmp_path):
+    target = tmp_path / "sit-in.csv"
+    cell = '"count: alpha-news says “dozens of workers”; beta-blog: about thirty, by its count → Kept the words."'
+    target.write_text(SPREADSHEET_HEAD + spreadsheet_row("24,,dozens", cell), encoding="utf-8", newline="")
+    result = nk("--data", str(mini), "import", str(target))
+    assert (result.code, result.err) == (0, "")
+    shown = json.loads(nk("--data", str(mini), "show", "yanji-sit-in", "--json").out)
+    assert shown["people"] == {"min": 24, "max": None, "wording": "dozens"}
+    assert shown["discrepancies"] == [{"about": "count", "claims": [
+        {"source": "alpha-news", "says": "dozens of workers", "quoted": True},
+        {"source": "beta-blog", "says": "about thirty, by its count", "quoted": False}],
+        "resolution": "Kept the words."}]
+    row = next(r for r in csv.DictReader(io.StringIO(exported(nk, mini, "-f", "csv"), newline=""))
+               if r["id"] == "yanji-sit-in")
+    assert (row["people_min"], row["people_max"], row["people_wording"]) == ("24", "", "dozens")
+    assert f'"{row["discrepancies"]}"' == cell
+    assert nk("--data", str(mini), "validate").code == 0
+
+
+@pytest.mark.parametrize(("people", "message"), [
+    (",30,", "people_min: give people_min with people_max, or leave all three empty"),
+    (",,dozens", "people_min: give people_min with people_wording, or leave all three empty"),
+    ("24,,", "people_max: give people_max (the same as people_min for one number), or people_wording when the "
+             "source gave the count only in words"),
+])
+def test_a_csv_count_without_its_min_or_its_bound_is_refused(nk, mini, tmp_path, people, message):
+    target = tmp_path / "sit-in.csv"
+    target.write_text(SPREADSHEET_HEAD + spreadsheet_row(people), encoding="utf-8", newline="")
+    result = nk("--data", str(mini), "import", str(target))
+    assert (result.code, result.out) == (1, "")
+    assert result.err == (f"{target}:2: yanji-sit-in {message}\n"
+                          f"nkwatch: {target} was not imported: 1 problem; nothing was written\n")
+    assert not (mini / "events" / "yanji-sit-in.yaml").exists()
+
+
+def test_a_discrepancies_cell_in_neither_form_is_refused(nk, mini, tmp_path):
+    target = tmp_path / "sit-in.csv"
+    target.write_text(SPREADSHEET_HEAD + spreadsheet_row("24,30,", "count: alpha-news says dozens → Kept."),
+                      encoding="utf-8", newline="")
+    result = nk("--data", str(mini), "import", str(target))
+    assert result.err.splitlines()[0] == (
+        f"{target}:2: yanji-sit-in discrepancies: cannot be read back: write each as 'about: SOURCE-ID says “the "
+        "source's words”; SOURCE-ID: our paraphrase → resolution', separated by ' | '")

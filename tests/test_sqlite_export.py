@@ -91,6 +91,44 @@ def test_dates_keep_their_precision_as_edtf_text_and_iso_days(nk, out):
     assert source == ("2021-05~", "2021-05-01", "2021-05-31")
 
 
+def test_a_count_given_in_words_keeps_them_and_leaves_max_null_where_they_set_no_bound(nk, out):
+    db = exported(nk, out)
+    assert db.execute("SELECT people_min, people_max, people_wording FROM events "
+                      "WHERE id = 'dandong-work-refusal-2024'").fetchone() == (24, None, "dozens")
+    assert db.execute("SELECT people_min, people_max, people_wording FROM events "
+                      "WHERE id = 'baek-won-soon-detained'").fetchone() == (1, 1, None)
+    assert db.execute("SELECT people_min, people_max, people_wording FROM events "
+                      "WHERE id = 'covid-border-closure'").fetchone() == (None, None, None)
+    values = db.execute("SELECT id, value_min, value_max, value_wording FROM figures WHERE id IN "
+                        "('dandong-work-refusal-workers', 'hyesan-interpreter-age') ORDER BY id").fetchall()
+    assert values == [("dandong-work-refusal-workers", 24, None, "dozens"),
+                      ("hyesan-interpreter-age", 20, 29, "in his 20s")]
+    assert db.execute("SELECT count(*) FROM figures WHERE value_max IS NULL AND value_wording IS NULL").fetchone() \
+        == (0,)
+
+
+def test_a_null_max_without_words_is_refused_by_the_schema(nk, out):
+    db = exported(nk, out)
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
+        db.execute("UPDATE figures SET value_wording = NULL WHERE id = 'dandong-work-refusal-workers'")
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
+        db.execute("UPDATE events SET people_wording = NULL WHERE id = 'dandong-work-refusal-2024'")
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
+        db.execute("UPDATE events SET people_min = NULL WHERE id = 'dandong-work-refusal-2024'")
+
+
+def test_each_claim_says_whether_it_quotes_its_source(nk, out):
+    db = exported(nk, out)
+    claims = db.execute("""
+        SELECT c.source_id, c.says, c.quoted FROM discrepancy_claims c
+        JOIN discrepancies d ON d.id = c.discrepancy_id
+        WHERE d.event_id = 'hyesan-customs-interpreter-defection' OR d.figure_id = 'dandong-work-refusal-workers'
+        ORDER BY d.event_id IS NULL, c.position""").fetchall()
+    assert claims == [("ofk-2016-10-18", "the blog gives only the month, August", 0),
+                      ("donga-cn-2016-10-13-interpreters", "8月20日前后", 1),
+                      ("joongang-2024-03-13", "Dozens", 1), ("yonhap-2024-02-29-dandong", "scores of", 1)]
+
+
 def test_foreign_keys_are_declared_and_hold(nk, out):
     db = exported(nk, out, "--country", "russia")
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []

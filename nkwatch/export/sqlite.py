@@ -19,7 +19,7 @@ from pathlib import Path
 
 from nkwatch.countries import country_name
 from nkwatch.dates import EDTFDate, humanize
-from nkwatch.models import Dataset, Discrepancy, Event, Figure, SourceRef
+from nkwatch.models import Dataset, Discrepancy, Event, Figure, Range, SourceRef
 from nkwatch.serialize import number
 
 SCHEMA = """
@@ -37,13 +37,16 @@ CREATE TABLE places (
 CREATE TABLE events (
   id TEXT PRIMARY KEY, title TEXT NOT NULL, aliases TEXT NOT NULL, date TEXT NOT NULL, date_start TEXT,
   date_end TEXT, date_display TEXT NOT NULL, approximate INTEGER NOT NULL, uncertain INTEGER NOT NULL,
-  date_note TEXT, people_min NUMERIC, people_max NUMERIC, summary TEXT NOT NULL, basis TEXT NOT NULL,
-  asserted_by TEXT NOT NULL, outlets TEXT NOT NULL, corroboration TEXT NOT NULL);
+  date_note TEXT, people_min NUMERIC, people_max NUMERIC, people_wording TEXT, summary TEXT NOT NULL,
+  basis TEXT NOT NULL, asserted_by TEXT NOT NULL, outlets TEXT NOT NULL, corroboration TEXT NOT NULL,
+  CHECK (people_min IS NOT NULL OR (people_max IS NULL AND people_wording IS NULL)),
+  CHECK (people_min IS NULL OR people_max IS NOT NULL OR people_wording IS NOT NULL));
 CREATE TABLE figures (
-  id TEXT PRIMARY KEY, measure TEXT NOT NULL, value_min NUMERIC NOT NULL, value_max NUMERIC NOT NULL,
-  qualifier TEXT, unit TEXT NOT NULL, as_of TEXT NOT NULL, as_of_start TEXT, as_of_end TEXT,
+  id TEXT PRIMARY KEY, measure TEXT NOT NULL, value_min NUMERIC NOT NULL, value_max NUMERIC,
+  value_wording TEXT, qualifier TEXT, unit TEXT NOT NULL, as_of TEXT NOT NULL, as_of_start TEXT, as_of_end TEXT,
   event_id TEXT REFERENCES events(id), note TEXT, basis TEXT NOT NULL, asserted_by TEXT NOT NULL,
-  outlets TEXT NOT NULL, corroboration TEXT NOT NULL);
+  outlets TEXT NOT NULL, corroboration TEXT NOT NULL,
+  CHECK (value_max IS NOT NULL OR value_wording IS NOT NULL));
 CREATE TABLE event_sources (
   event_id TEXT NOT NULL REFERENCES events(id), source_id TEXT NOT NULL REFERENCES sources(id),
   position INTEGER NOT NULL, supports TEXT, PRIMARY KEY (event_id, position));
@@ -73,7 +76,8 @@ CREATE TABLE discrepancies (
   position INTEGER NOT NULL, about TEXT NOT NULL, resolution TEXT NOT NULL);
 CREATE TABLE discrepancy_claims (
   discrepancy_id INTEGER NOT NULL REFERENCES discrepancies(id), source_id TEXT NOT NULL REFERENCES sources(id),
-  position INTEGER NOT NULL, says TEXT NOT NULL, PRIMARY KEY (discrepancy_id, position));
+  position INTEGER NOT NULL, says TEXT NOT NULL, quoted INTEGER NOT NULL CHECK (quoted IN (0, 1)),
+  PRIMARY KEY (discrepancy_id, position));
 CREATE INDEX event_sources_source ON event_sources(source_id);
 CREATE INDEX event_actors_actor ON event_actors(actor_id);
 CREATE INDEX event_places_place ON event_places(place_id);
@@ -83,6 +87,8 @@ CREATE INDEX figure_sources_source ON figure_sources(source_id);
 CREATE VIRTUAL TABLE events_fts USING fts5(title, aliases, summary, date_note, content='events');
 """
 # event_related.related_id names an event that may lie outside the selection, so it has no foreign key.
+# A count given only in words ("dozens") may set no upper bound: *_max is then NULL and *_wording holds the words;
+# the CHECKs keep a NULL *_max from ever meaning anything else.
 
 TABLES = ("events", "figures", "sources", "actors", "places", "themes", "countries", "event_sources",
           "event_actors", "event_places", "event_countries", "event_themes", "event_related", "figure_sources",
@@ -132,16 +138,22 @@ def _discrepancies(db: sqlite3.Connection, event_id: str | None, figure_id: str 
         cursor = db.execute("INSERT INTO discrepancies (event_id, figure_id, position, about, resolution) "
                             "VALUES (?, ?, ?, ?, ?)", (event_id, figure_id, i, discrepancy.about,
                                                        discrepancy.resolution))
-        _insert(db, "discrepancy_claims", ((cursor.lastrowid, c.source, j, c.says)
+        _insert(db, "discrepancy_claims", ((cursor.lastrowid, c.source, j, c.says, int(c.quoted))
                                            for j, c in enumerate(discrepancy.claims)))
+
+
+def _range_cells(value: Range | None) -> tuple:
+    """A count's min, max and wording columns: max NULL when the source's words set no upper bound."""
+    if value is None:
+        return (None, None, None)
+    return (number(value.min), None if value.max is None else number(value.max), value.wording)
 
 
 def _event(db: sqlite3.Connection, event: Event) -> None:
     date, people, attestation = event.date, event.people, event.attestation
     _insert(db, "events", [(event.id, event.title, _names(event.aliases), date.text, _day(date, False),
                             _day(date, True), humanize(date), int(date.approximate), int(date.uncertain),
-                            event.date_note, number(people.min) if people else None,
-                            number(people.max) if people else None, event.summary, attestation.basis,
+                            event.date_note, *_range_cells(people), event.summary, attestation.basis,
                             attestation.asserted_by, _names(attestation.outlets), attestation.corroboration)])
     _insert(db, "event_sources", _refs(event.id, event.sources))
     _insert(db, "event_actors", ((event.id, a.actor, i, a.role) for i, a in enumerate(event.actors)))
@@ -154,10 +166,10 @@ def _event(db: sqlite3.Connection, event: Event) -> None:
 
 def _figure(db: sqlite3.Connection, figure: Figure) -> None:
     as_of, attestation = figure.as_of, figure.attestation
-    _insert(db, "figures", [(figure.id, figure.measure, number(figure.value.min), number(figure.value.max),
-                             figure.qualifier, figure.unit, as_of.text, _day(as_of, False), _day(as_of, True),
-                             figure.event, figure.note, attestation.basis, attestation.asserted_by,
-                             _names(attestation.outlets), attestation.corroboration)])
+    _insert(db, "figures", [(figure.id, figure.measure, *_range_cells(figure.value), figure.qualifier, figure.unit,
+                             as_of.text, _day(as_of, False), _day(as_of, True), figure.event, figure.note,
+                             attestation.basis, attestation.asserted_by, _names(attestation.outlets),
+                             attestation.corroboration)])
     _insert(db, "figure_sources", _refs(figure.id, figure.sources))
     _insert(db, "figure_countries", ((figure.id, c, i) for i, c in enumerate(figure.countries)))
     _discrepancies(db, None, figure.id, figure.discrepancies)
@@ -197,7 +209,8 @@ def write_sqlite(dataset: Dataset, events: Iterable[Event], figures: Iterable[Fi
 TABLE_DESCRIPTIONS = {
     "events": "One row per event: what happened, when (EDTF text, ISO start and end days), how many people, "
               "who asserts it. Lists of names are JSON arrays.",
-    "figures": "Quantitative claims: value or low–high range, unit, as of when, who asserts it.",
+    "figures": "Quantitative claims: value or low–high range (or the source's words and our reading of them), "
+               "unit, as of when, who asserts it.",
     "sources": "The articles, reports and statements records rely on.",
     "actors": "People, state bodies, companies, NGOs and outlets that take part in events.",
     "places": "Cities, provinces and sites, with coordinates at city level.",
@@ -212,7 +225,8 @@ TABLE_DESCRIPTIONS = {
     "figure_sources": "Which sources each figure rests on.",
     "figure_countries": "The countries each figure concerns.",
     "discrepancies": "Points on which sources disagree about an event or a figure, and which value the record uses.",
-    "discrepancy_claims": "What each source says about a disputed point.",
+    "discrepancy_claims": "What each source says about a disputed point: its own words (quoted = 1) or our "
+                          "paraphrase (quoted = 0).",
 }
 LABEL_COLUMNS = {"events": "title", "figures": "measure", "sources": "title", "actors": "name", "places": "name",
                  "themes": "description", "countries": "name"}
