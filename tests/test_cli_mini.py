@@ -124,12 +124,10 @@ def test_show_finds_by_hangul_actor_name(nk):
     assert json.loads(nk("show", "김테스트", "--json").out)["id"] == "kim-defects"
 
 
-def test_show_not_found_exits_3_with_suggestions(nk):
+def test_show_not_found_exits_3_and_points_to_search(nk):
     result = nk("show", "qqqzzz")
     assert result.code == 3
-    first, second = result.err.splitlines()
-    assert first == "nkwatch: no event matches 'qqqzzz'"
-    assert second.startswith("Did you mean: ")
+    assert result.err == "nkwatch: no event matches 'qqqzzz'\nTry: nkwatch search qqqzzz\n"
 
 
 def test_show_json_shape(nk):
