@@ -84,9 +84,15 @@ def test_date_filters_match_on_overlap(nk, since, until, expected):
 
 
 def test_unknown_country_is_a_usage_error_with_suggestions(nk):
-    result = nk("timeline", "--country", "rusia")
+    result = nk("timeline", "--country", "Austrlia")
     assert result.code == 2
-    assert result.err == "nkwatch: unknown country 'rusia'; did you mean: Russia?\n"
+    assert result.err == "nkwatch: unknown country 'Austrlia'; did you mean: Australia, Austria?\n"
+
+
+def test_a_country_misspelt_one_way_only_is_taken_with_a_note(nk):
+    result = nk("timeline", "--country", "rusia")
+    assert result.code == 0
+    assert result.err == "nkwatch: --country rusia: taken as Russia (RU), the closest spelling\n"
 
 
 def test_unknown_theme_suggests(nk):

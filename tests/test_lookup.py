@@ -171,3 +171,40 @@ def test_candidates_keep_ids_and_dates_whole_when_the_terminal_is_narrow(nk, mon
         "  jilin-protests-2024  2024-01-11/2024-01-14",
         "    About 2,000 North Korean workers…",
     ]
+
+
+def test_an_actor_filter_taken_from_a_word_says_which_actor(nk):
+    result = nk("timeline", "--actor", "Kim", "--json")
+    assert result.code == 0
+    assert result.err == "nkwatch: --actor Kim: taken as Kim Jong-un (kim-jong-un)\n"
+    assert "kim-putin-vostochny-meeting" in [e["id"] for e in json.loads(result.out)]
+
+
+def test_an_actor_filter_taken_from_a_misspelling_says_so(nk):
+    result = nk("list", "--actor", "Thea Yong-ho", "--json")
+    assert result.code == 0
+    assert result.err == "nkwatch: --actor Thea Yong-ho: taken as Thae Yong-ho (thae-yong-ho), the closest spelling\n"
+
+
+def test_an_actor_filter_matching_several_actors_is_a_usage_error_naming_them(nk):
+    result = nk("timeline", "--actor", "Ministry")
+    assert result.code == 2
+    assert result.out == ""
+    assert result.err == ("nkwatch: --actor Ministry could be any of 2 actors; give one of their ids:\n"
+                          "  ministry-of-unification  Ministry of Unification\n"
+                          "  mss  Ministry of State Security\n")
+
+
+@pytest.mark.parametrize("name", ["Thae Yong-ho", "SSD", "thae-yong-ho", "태영호"])
+def test_an_actor_filter_given_exactly_says_nothing(nk, name):
+    result = nk("timeline", "--actor", name, "--json")
+    assert result.code == 0
+    assert result.err == ""
+
+
+def test_a_country_filter_taken_from_a_misspelling_says_so(nk):
+    result = nk("timeline", "--country", "Kuwiat", "--json")
+    assert result.code == 0
+    assert result.err == "nkwatch: --country Kuwiat: taken as Kuwait (KW), the closest spelling\n"
+    assert [e["id"] for e in json.loads(result.out)] == ["worker-deaths-abroad-2016"]
+    assert nk("timeline", "--country", "Kuwait", "--json").err == ""
