@@ -83,10 +83,11 @@ def resolve_event(dataset: Dataset, name: str) -> Match:
     found = _by_name(dataset, table, name, key)
     if found:
         return found
-    found, weak = _by_text(dataset, name, key)
+    memo: dict[str, dict[str, float]] = {}  # search's hits by term, for this lookup's stages
+    found, weak = _by_text(dataset, name, memo)
     if found:
         return found
-    found = _by_spelling(dataset, table, name, key)
+    found = _by_spelling(dataset, table, name, key, memo)
     if found:
         return found
     if weak:
@@ -210,9 +211,15 @@ def _text_terms(name: str) -> list[str]:
     return list(dict.fromkeys([*numbers, *(_stem(w) for w in rest if w)]))
 
 
-def _term_hits(dataset: Dataset, term: str) -> dict[str, float]:
+def _term_hits(dataset: Dataset, term: str, memo: dict[str, dict[str, float]]) -> dict[str, float]:
     """Events holding a term, with search's score; a number must appear whole, as written ("2 000", not 2 and 000,
     nor 140 for 14)."""
+    if term not in memo:
+        memo[term] = _search_events(dataset, term)
+    return memo[term]
+
+
+def _search_events(dataset: Dataset, term: str) -> dict[str, float]:
     from nkwatch.query import event_text
 
     # A term found only in the date note (score 0.5: how the date was sourced, "Hankyoreh 14 Apr") is not about
@@ -238,7 +245,7 @@ class _TextScore(NamedTuple):
     event: Event
 
 
-def _text_scores(dataset: Dataset, name: str) -> list[_TextScore]:
+def _text_scores(dataset: Dataset, name: str, memo: dict[str, dict[str, float]]) -> list[_TextScore]:
     """Every event holding a term of the query, best first."""
     terms = _text_terms(name)
     total = len(dataset.events) or 1
@@ -248,7 +255,7 @@ def _text_scores(dataset: Dataset, name: str) -> list[_TextScore]:
     distinctive: set[str] = set()
     weight_sum = 0.0
     for term in terms:
-        hits = _term_hits(dataset, term)
+        hits = _term_hits(dataset, term, memo)
         if hits and len(hits) <= max(3, total // 15):
             distinctive |= set(hits)
         # Rare words weigh more; a word no record holds (perhaps a synonym) weighs half the rarest, but still
@@ -266,9 +273,9 @@ def _text_scores(dataset: Dataset, name: str) -> list[_TextScore]:
     return scored
 
 
-def _by_text(dataset: Dataset, name: str, key: str) -> tuple[Match | None, list[Event]]:
+def _by_text(dataset: Dataset, name: str, memo: dict[str, dict[str, float]]) -> tuple[Match | None, list[Event]]:
     """Stage 4: the one event whose text clearly holds the query; else the events holding half of it, if any."""
-    scored = _text_scores(dataset, name)
+    scored = _text_scores(dataset, name, memo)
     several = len(_text_terms(name)) > 1
     weak = [s.event for s in scored if s.held >= 0.5 and (s.terms >= 2 or not several)]
     if not scored:
@@ -301,13 +308,13 @@ def _closest_only(key: str, names: list[str]) -> list[str]:
     return sorted(n for n in names if distances[n] == min(distances.values()))
 
 
-def _corrected_words(dataset: Dataset, table: list[_Names], key: str) -> str | None:
+def _corrected_words(dataset: Dataset, table: list[_Names], key: str, memo: dict[str, dict[str, float]]) -> str | None:
     """The query with each word that no name or text holds replaced by the one name word it misspells."""
     name_words = {w for entry in table for _, n, _ in entry.own for w in n.split()}
     name_words |= {w for entry in table for *_, n in entry.others for w in n.split()}
     out, changed = [], False
     for word in key.split():
-        if word in name_words or word in STOPWORDS or _term_hits(dataset, _stem(word)):
+        if word in name_words or word in STOPWORDS or _term_hits(dataset, _stem(word), memo):
             out.append(word)
             continue
         close = [w for w in name_words if len(w) >= 4 and is_misspelling(word, w)]
@@ -318,11 +325,12 @@ def _corrected_words(dataset: Dataset, table: list[_Names], key: str) -> str | N
     return " ".join(out) if changed else None
 
 
-def _by_spelling(dataset: Dataset, table: list[_Names], name: str, key: str) -> Match | None:
+def _by_spelling(dataset: Dataset, table: list[_Names], name: str, key: str,
+                 memo: dict[str, dict[str, float]]) -> Match | None:
     """Stage 5: the query read as the name it misspells, then found by stages 2-3."""
     readings = _spellings(table, key)
     if not readings and " " in key:
-        corrected = _corrected_words(dataset, table, key)
+        corrected = _corrected_words(dataset, table, key, memo)
         readings = [corrected] if corrected else []
     found: dict[str, tuple[Event, str]] = {}
     ambiguous: list[Event] = []
