@@ -233,7 +233,7 @@ def _search_events(dataset: Dataset, term: str) -> dict[str, float]:
 
 class _TextScore(NamedTuple):
     rank: float
-    """The share of the query's weight the event holds, a term in its names counting double."""
+    """The share of the query's weight the event holds, a word (not a number) in its names counting double."""
     held: float
     """The share of the query's weight the event holds."""
     terms: int
@@ -264,7 +264,9 @@ def _text_scores(dataset: Dataset, name: str, memo: dict[str, dict[str, float]])
         weight_sum += weight
         for event_id, score in hits.items():
             held.setdefault(event_id, []).append(weight)
-            rank[event_id] = rank.get(event_id, 0.0) + weight * (2.0 if score >= 3 else 1.0)  # in its names
+            # A word in the event's names counts double; a number is a fact, not a name ("$100-150" in a title).
+            in_names = score >= 3 and not term[0].isdigit()
+            rank[event_id] = rank.get(event_id, 0.0) + weight * (2.0 if in_names else 1.0)
             counted.setdefault(event_id, set()).add(term)
     numbers = {t for t in terms if t[0].isdigit()}
     scored = [_TextScore(rank[i] / weight_sum, sum(held[i]) / weight_sum, len(counted[i]), numbers <= counted[i],
@@ -289,15 +291,28 @@ def _by_text(dataset: Dataset, name: str, memo: dict[str, dict[str, float]]) -> 
     return None, weak
 
 
-def _spellings(table: list[_Names], key: str) -> list[str]:
-    """Names (or, for one word typed, words of names) that the query misspells, or the query with its unknown
-    words corrected."""
+def _spellings(dataset: Dataset, table: list[_Names], key: str) -> list[str]:
+    """The names that the query misspells as a whole, or for one word typed, the proper names among the words of
+    names ("Mokrn" → Mokran; "defecton" is no name), fewest slips away."""
     names = {n for entry in table for _, n, _ in entry.own} | {n for entry in table for *_, n in entry.others}
     close = [n for n in names if n != key and is_misspelling(key, n)]
     if not close and " " not in key:
-        name_words = {w for n in names for w in n.split() if len(w) >= 4 and not w.isdigit()}
-        close = [w for w in name_words if w != key and is_misspelling(key, w)]
+        close = [w for w in _proper_words(dataset) if w != key and is_misspelling(key, w)]
     return _closest_only(key, close)
+
+
+def _written_names(dataset: Dataset) -> list[str]:
+    """Every title and alias of an event, and every name and alias of an actor or place, as written."""
+    names = [n for e in dataset.events.values() for n in (e.title, *e.aliases)]
+    names += [n for a in dataset.actors.values() for n in (a.name, *a.aliases)]
+    return names + [n for p in dataset.places.values() for n in (p.name, *p.aliases)]
+
+
+def _proper_words(dataset: Dataset) -> set[str]:
+    """The words of names written with a capital (or in a script without case), of four letters or more,
+    normalised: the words a misspelling of a name can aim at."""
+    return {normalize(w) for n in _written_names(dataset) for w in re.findall(r"\w+", n)
+            if len(w) >= 4 and not w[0].islower() and not w.isdigit()}
 
 
 def _closest_only(key: str, names: list[str]) -> list[str]:
@@ -317,7 +332,8 @@ def _corrected_words(dataset: Dataset, table: list[_Names], key: str, memo: dict
         if word in name_words or word in STOPWORDS or _term_hits(dataset, _stem(word), memo):
             out.append(word)
             continue
-        close = [w for w in name_words if len(w) >= 4 and is_misspelling(word, w)]
+        # Any word of a name will do here: the other words typed must still be found in the same event's names.
+        close = _closest_only(word, [w for w in name_words if len(w) >= 4 and is_misspelling(word, w)])
         if len(close) != 1:
             return None
         out.append(close[0])
@@ -328,7 +344,7 @@ def _corrected_words(dataset: Dataset, table: list[_Names], key: str, memo: dict
 def _by_spelling(dataset: Dataset, table: list[_Names], name: str, key: str,
                  memo: dict[str, dict[str, float]]) -> Match | None:
     """Stage 5: the query read as the name it misspells, then found by stages 2-3."""
-    readings = _spellings(table, key)
+    readings = _spellings(dataset, table, key)
     if not readings and " " in key:
         corrected = _corrected_words(dataset, table, key, memo)
         readings = [corrected] if corrected else []
@@ -353,9 +369,7 @@ def _by_spelling(dataset: Dataset, table: list[_Names], name: str, key: str,
 
 def _as_written(dataset: Dataset, reading: str) -> str:
     """A normalised name (or word of a name) as the dataset writes it: "thae yong ho" → "Thae Yong-ho"."""
-    names = [n for e in dataset.events.values() for n in (e.title, *e.aliases)]
-    names += [n for a in dataset.actors.values() for n in (a.name, *a.aliases)]
-    names += [n for p in dataset.places.values() for n in (p.name, *p.aliases)]
+    names = _written_names(dataset)
     for name in names:
         if normalize(name) == reading:
             return name
