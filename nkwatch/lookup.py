@@ -119,11 +119,12 @@ def _name_table(dataset: Dataset) -> list[_Names]:
 
 
 def _by_name(dataset: Dataset, table: list[_Names], name: str, key: str) -> Match | None:
-    """Stages 2 and 3: the exact title or alias, else the words typed found in names."""
-    exact = [(entry, kind) for entry in table for kind, own, _ in entry.own if own == key and kind != "id"]
-    events = list({entry.event.id: entry.event for entry, _ in exact}.values())
+    """Stages 2 and 3: the id, title or alias, normalised ("Ningpo-13-Defection"), else the words typed found in
+    names."""
+    exact = [(entry, kind, written) for entry in table for kind, own, written in entry.own if own == key]
+    events = list({entry.event.id: entry.event for entry, *_ in exact}.values())
     if len(events) == 1:
-        return Match(events[0], exact[0][1], 1.0, events[0].title if exact[0][1] == "title" else key)
+        return Match(events[0], exact[0][1], 1.0, exact[0][2])
     if events:
         raise _ambiguous(dataset, name, key, events)
     return _by_words(dataset, table, name, key)
@@ -220,6 +221,10 @@ def _term_hits(dataset: Dataset, term: str, memo: dict[str, dict[str, float]]) -
 
 
 def _search_events(dataset: Dataset, term: str) -> dict[str, float]:
+    """The one place the lookup calls full-text search. What it relies on (tests/test_lookup.py pins it): one word
+    start finds every event holding a word that begins with it ("occup" → occupied), with no limit; a hit's score
+    is 3 or more when the word is in the event's title, aliases, actors or places, at least 1 when only in its
+    summary, and under 1 when only in its date note."""
     from nkwatch.query import event_text
 
     # A term found only in the date note (score 0.5: how the date was sourced, "Hankyoreh 14 Apr") is not about

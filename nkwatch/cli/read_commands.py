@@ -142,7 +142,8 @@ def list_events(country: Country = None, actor: Actor = None, theme: Theme = Non
 
 
 @app.command("show")
-def show_event(name: Annotated[str, typer.Argument(help="Event id, title or alias; spelling forgiven.",
+def show_event(name: Annotated[str, typer.Argument(help="Event id, title, alias, or words of its names or text; "
+                                                        "spelling forgiven.",
                                                    autocompletion=complete_event)],
                json: Json = False, no_pager: NoPager = False) -> None:
     """Everything about one event: date and how sure, places, actors, people, summary, disputes, sources.
@@ -236,7 +237,8 @@ def facts(query: Annotated[str | None, typer.Argument(help="Words the figure mus
 
 
 @app.command()
-def cite(name: Annotated[str, typer.Argument(help="Event id, title or alias.", autocompletion=complete_event)],
+def cite(name: Annotated[str, typer.Argument(help="Event id, title, alias, or words of its names or text.",
+                                             autocompletion=complete_event)],
          json: Json = False) -> None:
     """The event's sources as citation lines, ready to paste into a report.
 
