@@ -79,6 +79,8 @@ def resolve_event(dataset: Dataset, name: str) -> Match:
     key = normalize(name)
     if not key:
         raise NotFoundError("give an event id, title or alias")
+    if not words(key):  # punctuation alone: every name would "hold all its words"
+        raise NotFoundError(f"no event matches {name!r}", [], [f"nkwatch search {_quoted(name)}"])
     table = _name_table(dataset)
     found = _by_name(dataset, table, name, key)
     if found:

@@ -222,3 +222,45 @@ def test_search_gives_the_lookup_what_it_relies_on(bundled):
     assert 1 <= scores("omicron")["russia-political-lecture-2021"] < 3  # in the summary only
     assert scores("hankyoreh")["ningpo-13-defection"] >= 1
     assert 0 < min(scores("apr").values()) < 1  # "Hankyoreh 14 Apr" in a date note only
+
+
+def test_candidates_use_the_room_of_a_wider_terminal(nk, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    lines = nk("show", "Helong").err.splitlines()
+    assert lines[1:3] == [
+        "  jilin-managers-hostage  2024-01-11/2024-01-14  Protesting workers in Helong hold North Korean…",
+        "  jilin-protests-2024  2024-01-11/2024-01-14  About 2,000 North Korean workers occupy factories in…",
+    ]
+    assert max(len(line) for line in lines) <= 100
+
+
+def test_punctuation_alone_matches_nothing(nk):
+    result = nk("show", "???")
+    assert (result.code, result.err) == (3, "nkwatch: no event matches '???'\nTry: nkwatch search \"???\"\n")
+
+
+def test_match_actor_says_how_a_value_was_taken(bundled):
+    from nkwatch.query import Resolved, match_actor
+
+    assert match_actor(bundled, "SSD") == Resolved(("mss",))
+    assert match_actor(bundled, "Park") == Resolved(("park-geun-hye",), "--actor Park: taken as Park Geun-hye "
+                                                                         "(park-geun-hye)")
+    assert match_actor(bundled, "Mokrn").note == "--actor Mokrn: taken as Mokran (mokran), the closest spelling"
+
+
+def test_match_actor_refuses_a_look_alike(bundled):
+    from nkwatch.errors import UsageError
+    from nkwatch.query import match_actor
+
+    with pytest.raises(UsageError, match="unknown actor 'Kangsong'"):
+        match_actor(bundled, "Kangsong")
+
+
+def test_match_country_takes_only_a_misspelling_of_one_country(bundled):
+    from nkwatch.errors import UsageError
+    from nkwatch.query import Resolved, match_country
+
+    assert match_country(bundled, "Qatar") == Resolved(("QA",))
+    assert match_country(bundled, "Quatar").values == ("QA",)
+    with pytest.raises(UsageError, match="did you mean: Australia, Austria"):
+        match_country(bundled, "Austrlia")

@@ -77,6 +77,8 @@ def filters_from(dataset, country, actor, theme, since, until, text, source, lim
     notes: list[str] = []
     filters = resolve_filters(dataset, country=country or (), actor=actor or (), theme=theme or (), since=since,
                               until=until, text=text or (), source=source or (), limit=limit or None, notes=notes)
+    from nkwatch.textnorm import strip_unsafe
+
     for line in notes:
-        note(f"nkwatch: {line}")
+        note(strip_unsafe(f"nkwatch: {line}"))
     return filters

@@ -39,10 +39,11 @@ def _named_event(dataset, name: str):
     how = _how_matched(match)
     if how:
         from nkwatch.cli import record_line
+        from nkwatch.textnorm import strip_unsafe
 
         event = match.event
-        note(f"nkwatch: {name!r} names no event exactly; {how}:")
-        note(record_line(event.id, str(event.date), event.title))
+        note(strip_unsafe(f"nkwatch: {name!r} names no event exactly; {how}:"))
+        note(strip_unsafe(record_line(event.id, str(event.date), event.title)))
     return match
 
 
