@@ -63,9 +63,14 @@ def test_no_lookup_of_the_evaluation_set_takes_a_wrong_event_and_recall_is_print
     meant = [row for row in rows if row["expect"] != "none"]
     found = sum(answers[row["query"]] == row["expect"] for row in meant)
     answered = sum(answer != "none" for answer in answers.values())
+    by_kind = {}
+    for row in meant:
+        hit, total = by_kind.get(row["kind"], (0, 0))
+        by_kind[row["kind"]] = (hit + (answers[row["query"]] == row["expect"]), total + 1)
     with capsys.disabled():
         print(f"\nlookup evaluation: {len(rows)} lookups, {answered} answered, precision 100%, "
               f"recall {found}/{len(meant)} = {found / len(meant):.0%}")
+        print("  by kind: " + ", ".join(f"{kind} {hit}/{total}" for kind, (hit, total) in sorted(by_kind.items())))
     assert found / len(meant) >= RECALL_FLOOR
 
 
