@@ -369,6 +369,8 @@ def _by_spelling(dataset: Dataset, table: list[_Names], name: str, key: str,
         event, reading = next(iter(found.values()))
         return Match(event, "spelling", _likeness(key, reading), _as_written(dataset, reading))
     events = list({e.id: e for e in [*(e for e, _ in found.values()), *ambiguous]}.values())
+    if events and len(readings) == 1:
+        raise _ambiguous(dataset, name, readings[0], events, _as_written(dataset, readings[0]))
     if events:
         raise _ambiguous(dataset, name, key, events)
     return None
@@ -405,17 +407,19 @@ def _quoted(text: str) -> str:
 
 
 def _hints(dataset: Dataset, name: str, key: str) -> list[str]:
-    """What to try instead: the theme or country the word names, and full-text search."""
+    """What to try instead: the theme, country or actor the query names, and full-text search."""
     category = _category(dataset, key)
-    hints = []
-    if category:
-        hints.append(f"nkwatch timeline --{category[0]} {category[1]}")
+    hints = [f"nkwatch timeline --{category[0]} {category[1]}"] if category else []
+    hints += [f"nkwatch timeline --actor {a.id}" for a in dataset.actors.values()
+              if key in {normalize(n) for n in (a.name, *a.aliases)}]
     return [*hints, f"nkwatch search {_quoted(name)}"]
 
 
-def _ambiguous(dataset: Dataset, name: str, key: str, events: list[Event]) -> NotFoundError:
-    return NotFoundError(f"{name!r} matches {len(events)} events equally well; give one of their ids",
-                         _candidate_rows(events), _hints(dataset, name, key))
+def _ambiguous(dataset: Dataset, name: str, key: str, events: list[Event], reading: str = "") -> NotFoundError:
+    """Several events match: list them, and say how the query was read when it was a misspelling."""
+    read = f" (read as {reading!r})" if reading else ""
+    return NotFoundError(f"{name!r}{read} matches {len(events)} events equally well; give one of their ids",
+                         _candidate_rows(events), _hints(dataset, reading or name, key))
 
 
 class Hit(NamedTuple):
