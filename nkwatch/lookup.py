@@ -8,14 +8,17 @@ first of these stages that finds anything decides:
 3. every word typed (but little words like "the") found as a whole word in events' names: best when one title or
    alias holds them all, then the event's names together, then with its actors' and places' names; a query that
    is the whole name of a country or a theme stands for every event there or with it;
-4. the full text, one ``search`` call per word, each word weighted by how rare it is: an event must hold most of
-   the query's weight, rare words included, and clearly lead the next;
-5. spelling: a query within a few slips of a name as a whole (``textnorm.is_misspelling``), or a word no record
-   uses within a few slips of a word of a name, is read as that name and stages 2-3 run again.
+4. the full text, one ``search`` call per word (stemmed: "occupy" finds "occupied"), each word weighted by how
+   rare it is, a word no record holds weighing half the rarest: the best event must hold at least
+   MIN_TEXT_SHARE of the query's weight and two of its words (or be the only event holding a one-word query),
+   one word that few events hold, and every number typed, whole; and it must score TEXT_LEAD times the next;
+5. spelling: a query within a few slips of a name as a whole (``textnorm.is_misspelling``), or for one word, of
+   a proper name among the words of names, or a query whose words no record holds are each within a few slips of
+   exactly one word of a name, is read as that name and stages 2-3 run again.
 
 An answer stands only when one event leads its stage; otherwise NotFoundError lists the candidates and what to try
-(``nkwatch search``, ``--theme``, ``--country``). The Match says how the event was found, for the notes on stderr
-and ``show --json``.
+(``nkwatch search``, ``--theme``, ``--country``, ``--actor``). The Match says how the event was found, for the
+notes on stderr and ``show --json``.
 """
 
 from __future__ import annotations

@@ -269,3 +269,20 @@ def test_match_country_takes_only_a_misspelling_of_one_country(bundled):
     assert match_country(bundled, "Quatar").values == ("QA",)
     with pytest.raises(UsageError, match="did you mean: Australia, Austria"):
         match_country(bundled, "Austrlia")
+
+
+def test_a_misspelling_of_a_name_several_events_share_lists_them_as_read(nk):
+    result = nk("show", "Mokrn")
+    assert result.code == 3
+    lines = result.err.splitlines()
+    assert lines[0] == "nkwatch: 'Mokrn' (read as 'Mokran') matches 4 events equally well; give one of their ids"
+    assert [line.split()[0] for line in lines[1:5]] == ["mokran-earlier-defection", "mokran-group-defection",
+                                                          "mokran-managers-recalled", "dailynk-mokran-source-contact"]
+    assert lines[5:] == ["Try: nkwatch timeline --actor mokran", "     nkwatch search Mokran"]
+
+
+def test_an_actor_named_by_several_events_points_to_the_actor_filter(nk):
+    result = nk("show", "Kim Jong-un")
+    assert result.code == 3
+    assert result.err.splitlines()[-2:] == ["Try: nkwatch timeline --actor kim-jong-un",
+                                            "     nkwatch search \"Kim Jong-un\""]
