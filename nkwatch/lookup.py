@@ -45,6 +45,9 @@ MIN_TEXT_SHARE = 0.6
 TEXT_LEAD = 1.3
 """... and score at least this many times the next event."""
 
+HELD_LEAD = 0.3
+"""... or hold this much more of the query's weight than any other event."""
+
 LISTED = 10
 """Candidates listed at most when a name is ambiguous."""
 
@@ -88,7 +91,7 @@ def resolve_event(dataset: Dataset, name: str) -> Match:
     found = _by_name(dataset, table, name, key)
     if found:
         return found
-    memo: dict[str, dict[str, float]] = {}  # search's hits by term, for this lookup's stages
+    memo = _Memo()
     found, weak = _by_text(dataset, name, memo)
     if found:
         return found
@@ -166,6 +169,10 @@ def _word_tier(entry: _Names, wanted: set[str]) -> tuple[int, str, str]:
     for kind, own, written in entry.own:
         if kind != "id" and wanted <= set(own.split()):
             return 3, "words", "its title" if kind == "title" else f"its alias {written!r}"
+    for kind, own, _ in entry.own:
+        named = _entity_named(entry, wanted, set(own.split()))
+        if kind != "id" and named:
+            return 3, named[0], named[1]
     own_words = {w for _, own, _ in entry.own for w in own.split()}
     if wanted <= own_words:
         return 2, "names", ""
@@ -175,6 +182,17 @@ def _word_tier(entry: _Names, wanted: set[str]) -> tuple[int, str, str]:
         kind, shown, _ = max(helping, key=lambda item: item[2])
         return 1, kind, shown
     return 0, "", ""
+
+
+def _entity_named(entry: _Names, wanted: set[str], own_words: set[str]) -> tuple[str, str] | None:
+    """(actor or place, its name) when the words typed are one of its names and a title or alias of the event names
+    it by any of them: "Koh Yong-hwan" is Koh Young-hwan, named in "Koh Young-hwan makes public …"."""
+    for kind, shown, name in entry.others:
+        if wanted <= set(name.split()):
+            names = [n for k, s, n in entry.others if (k, s) == (kind, shown)]
+            if any(set(n.split()) <= own_words for n in names):
+                return kind, shown
+    return None
 
 
 def _by_words(dataset: Dataset, table: list[_Names], name: str, key: str) -> Match | None:
@@ -214,48 +232,82 @@ def _text_terms(name: str) -> list[str]:
     """The query's terms for full-text search: numbers whole ("2,000"), other words stemmed, little words dropped."""
     numbers = [normalize(n) for n in _NUMBER.findall(name)]
     rest = _content_words(normalize(_NUMBER.sub(" ", name)))
-    return list(dict.fromkeys([*numbers, *(_stem(w) for w in rest if w)]))
+    return list(dict.fromkeys([*numbers, *(w if _country_word(w) else _stem(w) for w in rest if w)]))
 
 
-def _term_hits(dataset: Dataset, term: str, memo: dict[str, dict[str, float]]) -> dict[str, float]:
-    """Events holding a term, with search's score; a number must appear whole, as written ("2 000", not 2 and 000,
-    nor 140 for 14)."""
-    if term not in memo:
-        memo[term] = _search_events(dataset, term)
-    return memo[term]
+def _country_word(word: str) -> str | None:
+    """The code of the country a word names ("france"), codes and initialisms aside ("us" is a word too)."""
+    from nkwatch import countries
+
+    return countries.resolve_country(word) if len(word) >= 4 and word.isalpha() else None
 
 
-def _search_events(dataset: Dataset, term: str) -> dict[str, float]:
-    """The one place the lookup calls full-text search. What it relies on (tests/test_lookup.py pins it): one word
-    start finds every event holding a word that begins with it ("occup" → occupied), with no limit; a hit's score
-    is 3 or more when the word is in the event's title, aliases, actors or places, at least 1 when only in its
-    summary, and under 1 when only in its date note."""
-    from nkwatch.query import event_text
+class _Memo:
+    """What one lookup's stages share: search's hits by term, and events' texts as normalised."""
 
-    # A term found only in the date note (score 0.5: how the date was sourced, "Hankyoreh 14 Apr") is not about
-    # what happened.
-    hits = {h.record.id: h.score for h in search(dataset, term) if h.kind == "event" and h.score >= 1}
-    if term[0].isdigit():
-        whole = re.compile(rf"(?<!\w){re.escape(term)}(?!\w)")
-        hits = {i: s for i, s in hits.items() if whole.search(event_text(dataset, dataset.events[i]))}
-    return hits
+    def __init__(self) -> None:
+        self.hits: dict[str, dict[str, bool]] = {}
+        self.described: dict[str, str] = {}
+
+
+def _term_hits(dataset: Dataset, term: str, memo: _Memo) -> dict[str, bool]:
+    """The events holding a term, each with whether its title holds it."""
+    if term not in memo.hits:
+        memo.hits[term] = _search_events(dataset, term, memo)
+    return memo.hits[term]
+
+
+def _search_events(dataset: Dataset, term: str, memo: _Memo) -> dict[str, bool]:
+    """The one place the lookup calls full-text search, to find the events holding a word that begins with the
+    term ("occup" → occupied; tests/test_lookup.py pins this), with no limit. Each is checked here: a number must
+    appear whole ("2 000", not 2 and 000, nor 140 for 14); a word found only in the date note (how the date was
+    sourced: "Hankyoreh 14 Apr") does not count. A country's name also finds the events listing that country."""
+    pattern = re.compile(rf"(?<!\w){re.escape(term)}" + (r"(?!\w)" if term[0].isdigit() else ""))
+    found = {}
+    for hit in search(dataset, term):
+        if hit.kind == "event":
+            event = hit.record
+            if pattern.search(normalize(event.title)):
+                found[event.id] = True
+            elif pattern.search(_described(dataset, event, memo)):
+                found[event.id] = False
+    code = _country_word(term)
+    if code:  # an event is about the countries it lists, named in its text or not
+        found.update({e.id: found.get(e.id, False) for e in dataset.events.values() if code in e.countries})
+    return found
+
+
+def _described(dataset: Dataset, event: Event, memo: _Memo) -> str:
+    """An event's aliases, summary, actors' and places' names, normalised: its text but for title and date note."""
+    if event.id not in memo.described:
+        memo.described[event.id] = _text_but_title(dataset, event)
+    return memo.described[event.id]
+
+
+def _text_but_title(dataset: Dataset, event: Event) -> str:
+    parts = [*event.aliases, event.summary]
+    parts += [n for role in event.actors if (actor := dataset.actors.get(role.actor))
+              for n in (actor.name, *actor.aliases)]
+    parts += [n for p in event.places if (place := dataset.places.get(p)) for n in (place.name, *place.aliases)]
+    return normalize(" ".join(parts))
 
 
 class _TextScore(NamedTuple):
     rank: float
-    """The share of the query's weight the event holds, a word (not a number) in its names counting double."""
+    """The share of the query's weight the event holds, a word (not a number) in its title counting double."""
     held: float
     """The share of the query's weight the event holds."""
     terms: int
     """How many of the query's terms it holds."""
-    numbers: bool
-    """Whether it holds every number typed (a number is a fact: an event without it is not the one meant)."""
+    facts: bool
+    """Whether it holds every number and country typed: they are facts, and an event without one is not the one
+    meant ("Ningpo 14", "workers Russia beaten")."""
     distinctive: bool
     """Whether it holds a distinctive term: one that at most one event in 15 holds (3 in a small dataset)."""
     event: Event
 
 
-def _text_scores(dataset: Dataset, name: str, memo: dict[str, dict[str, float]]) -> list[_TextScore]:
+def _text_scores(dataset: Dataset, name: str, memo: _Memo) -> list[_TextScore]:
     """Every event holding a term of the query, best first."""
     terms = _text_terms(name)
     total = len(dataset.events) or 1
@@ -272,33 +324,41 @@ def _text_scores(dataset: Dataset, name: str, memo: dict[str, dict[str, float]])
         # weighs: "death spiral" is not an event about death.
         weight = math.log(1 + total / len(hits)) if hits else math.log(1 + total) / 2
         weight_sum += weight
-        for event_id, score in hits.items():
+        for event_id, in_title in hits.items():
             held.setdefault(event_id, []).append(weight)
-            # A word in the event's names counts double; a number is a fact, not a name ("$100-150" in a title).
-            in_names = score >= 3 and not term[0].isdigit()
-            rank[event_id] = rank.get(event_id, 0.0) + weight * (2.0 if in_names else 1.0)
+            # A word in the event's headline counts double; a number is a fact, not a headline ("$100-150").
+            headline = in_title and not term[0].isdigit()
+            rank[event_id] = rank.get(event_id, 0.0) + weight * (2.0 if headline else 1.0)
             counted.setdefault(event_id, set()).add(term)
-    numbers = {t for t in terms if t[0].isdigit()}
-    scored = [_TextScore(rank[i] / weight_sum, sum(held[i]) / weight_sum, len(counted[i]), numbers <= counted[i],
+    facts = {t for t in terms if t[0].isdigit() or _country_word(t)}
+    scored = [_TextScore(rank[i] / weight_sum, sum(held[i]) / weight_sum, len(counted[i]), facts <= counted[i],
                          i in distinctive, dataset.events[i]) for i in held]
     scored.sort(key=lambda item: -item.rank)
     return scored
 
 
-def _by_text(dataset: Dataset, name: str, memo: dict[str, dict[str, float]]) -> tuple[Match | None, list[Event]]:
+def _by_text(dataset: Dataset, name: str, memo: _Memo) -> tuple[Match | None, list[Event]]:
     """Stage 4: the one event whose text clearly holds the query; else the events holding half of it, if any."""
     scored = _text_scores(dataset, name, memo)
     several = len(_text_terms(name)) > 1
     weak = [s.event for s in scored if s.held >= 0.5 and (s.terms >= 2 or not several)]
-    if not scored:
+    best = _text_leader(scored)
+    if best is None or not best.facts or not best.distinctive or best.held < MIN_TEXT_SHARE:
         return None, weak
-    best = scored[0]
-    next_rank = scored[1].rank if len(scored) > 1 else 0.0
-    enough_terms = best.terms >= 2 if several else len(scored) == 1
-    leads = best.held >= MIN_TEXT_SHARE and best.rank >= TEXT_LEAD * next_rank
-    if best.numbers and best.distinctive and enough_terms and leads:
+    if (best.terms >= 2) if several else len(scored) == 1:
         return Match(best.event, "text", round(best.held, 2), name), weak
     return None, weak
+
+
+def _text_leader(scored: list[_TextScore]) -> _TextScore | None:
+    """The event that clearly leads: by rank (TEXT_LEAD times the next), or by holding HELD_LEAD more of the
+    query's weight than any other (all of "security guidance officers" against a title with two of them)."""
+    if not scored:
+        return None
+    if len(scored) == 1 or scored[0].rank >= TEXT_LEAD * scored[1].rank:
+        return scored[0]
+    by_held = sorted(scored, key=lambda s: -s.held)
+    return by_held[0] if by_held[0].held - by_held[1].held >= HELD_LEAD else None
 
 
 def _spellings(dataset: Dataset, table: list[_Names], key: str) -> list[str]:
@@ -333,7 +393,7 @@ def _closest_only(key: str, names: list[str]) -> list[str]:
     return sorted(n for n in names if distances[n] == min(distances.values()))
 
 
-def _corrected_words(dataset: Dataset, table: list[_Names], key: str, memo: dict[str, dict[str, float]]) -> str | None:
+def _corrected_words(dataset: Dataset, table: list[_Names], key: str, memo: _Memo) -> str | None:
     """The query with each word that no name or text holds replaced by the one name word it misspells."""
     name_words = {w for entry in table for _, n, _ in entry.own for w in n.split()}
     name_words |= {w for entry in table for *_, n in entry.others for w in n.split()}
@@ -352,7 +412,7 @@ def _corrected_words(dataset: Dataset, table: list[_Names], key: str, memo: dict
 
 
 def _by_spelling(dataset: Dataset, table: list[_Names], name: str, key: str,
-                 memo: dict[str, dict[str, float]]) -> Match | None:
+                 memo: _Memo) -> Match | None:
     """Stage 5: the query read as the name it misspells, then found by stages 2-3."""
     readings = _spellings(dataset, table, key)
     if not readings and " " in key:

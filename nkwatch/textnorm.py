@@ -43,7 +43,7 @@ def _word_misspelt(typed: str, word: str) -> bool:
         return True
     if typed.isdigit() or word.isdigit():
         return False  # a different number is a different thing, never a slip
-    if len(word) == 4:  # four letters: only two swapped ones ("thea") are a slip; one changed is another word
+    if len(word) in (3, 4):  # short: only two swapped letters ("thea", "kho") are a slip; one changed is another word
         return sorted(typed) == sorted(word) and OSA.distance(typed, word) == 1
     return OSA.distance(typed, word) <= _edits_allowed(word)
 
@@ -51,9 +51,10 @@ def _word_misspelt(typed: str, word: str) -> bool:
 def is_misspelling(typed: str, name: str) -> bool:
     """True when a normalised text is a slip of the keyboard away from a normalised name, taken as a whole.
 
-    Word by word when both have as many words, each within a length-aware edit distance (none up to three letters,
-    one up to eight, two beyond), so that ``kangsong`` is not ``kaesong`` and ``kim jong il`` is not ``kim jong un``;
-    otherwise the words run together must be equal but for one slip (``thaek yongho``). Numbers never differ.
+    Word by word when both have as many words, each within a length-aware edit distance (two letters swapped in a
+    word of three or four, one slip up to eight letters, two beyond), so that ``kangsong`` is not ``kaesong`` and
+    ``kim jong il`` is not ``kim jong un``; otherwise the words run together must be equal but for one slip
+    (``thaek yongho``). Numbers never differ.
     """
     typed_words, name_words = typed.split(), name.split()
     if [w for w in typed_words if w.isdigit()] != [w for w in name_words if w.isdigit()]:

@@ -216,17 +216,17 @@ def test_a_country_filter_taken_from_a_misspelling_says_so(nk):
 
 
 def test_search_gives_the_lookup_what_it_relies_on(bundled):
-    """The lookup reads descriptions through the public search; if search's scores change meaning, this fails."""
+    """The lookup reads descriptions through the public search: every event holding a word that begins with the
+    term, events and figures alike, with no limit. If search stops doing that, this fails."""
     from nkwatch.lookup import search
 
-    def scores(term):
-        return {h.record.id: h.score for h in search(bundled, term) if h.kind == "event"}
+    def found(term):
+        return {h.record.id for h in search(bundled, term) if h.kind == "event"}
 
-    assert set(scores("occup")) == {"jilin-protests-2024", "jilin-managers-hostage", "koh-young-hwan-jilin-allegation"}
-    assert scores("qatar")["qatar-worker-account"] >= 3  # in the title
-    assert 1 <= scores("omicron")["russia-political-lecture-2021"] < 3  # in the summary only
-    assert scores("hankyoreh")["ningpo-13-defection"] >= 1
-    assert 0 < min(scores("apr").values()) < 1  # "Hankyoreh 14 Apr" in a date note only
+    assert found("occup") == {"jilin-protests-2024", "jilin-managers-hostage", "koh-young-hwan-jilin-allegation"}
+    assert found("omicron") == {"russia-political-lecture-2021"}
+    assert "qatar-worker-account" in found("qatar")
+    assert len(found("workers")) > 30
 
 
 def test_candidates_use_the_room_of_a_wider_terminal(nk, monkeypatch):
