@@ -449,6 +449,8 @@ def _as_written(dataset: Dataset, reading: str) -> str:
         for word in re.findall(r"[\w'’-]+", name):
             if normalize(word) == reading:
                 return word
+    if " " in reading:  # the query with its words corrected: each word as written ("Mokran smartphones")
+        return " ".join(_as_written(dataset, word) for word in reading.split())
     return reading
 
 

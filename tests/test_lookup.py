@@ -141,7 +141,7 @@ def test_show_a_description_finds_the_event_through_its_text(nk):
 def test_show_a_misspelt_name_says_how_it_was_read(nk):
     result = nk("show", "Mokrn smartphones", "--json")
     assert result.code == 0
-    assert result.err == ("nkwatch: 'Mokrn smartphones' names no event exactly; read as 'mokran smartphones':\n"
+    assert result.err == ("nkwatch: 'Mokrn smartphones' names no event exactly; read as 'Mokran smartphones':\n"
                           "  dailynk-mokran-source-contact  2016-10-12  Daily NK reaches an earlier…\n")
     assert json.loads(result.out)["match"]["by"] == "spelling"
 
