@@ -61,10 +61,14 @@ class UsageError(NkwatchError):
 
 
 class NotFoundError(NkwatchError):
-    """A name did not match any record; carries suggestions."""
+    """A name did not match one record; carries the candidates, best first, and what to try instead."""
 
     exit_code = EXIT_NOT_FOUND
 
-    def __init__(self, message: str, suggestions: list[str] | None = None):
-        self.suggestions = suggestions or []
+    def __init__(self, message: str, candidates: list[tuple[str, str, str]] | None = None,
+                 hints: list[str] | None = None):
+        self.candidates = list(candidates or [])
+        """(id, date, title) of each record the name might mean."""
+        self.hints = list(hints or [])
+        """Command lines worth trying instead."""
         super().__init__(message)

@@ -85,14 +85,33 @@ def _unknown(kind: str, wanted: str, choices: Iterable[str]) -> UsageError:
     return UsageError(f"unknown {kind} {wanted!r}{hint}")
 
 
+class Resolved(NamedTuple):
+    """A filter value resolved: what it stands for, and how it was matched when not exactly, for a note on stderr."""
+
+    values: tuple[str, ...]
+    """Actor ids, or one country code."""
+    note: str | None = None
+    """``--actor Kim: taken as Kim Jong-un (kim-jong-un)``, or None for an exact match."""
+
+
 def resolve_country(dataset: Dataset, text: str) -> str:
     """An ISO alpha-2 code from a code, name or common name; a usage error with suggestions otherwise."""
+    return match_country(dataset, text).values[0]
+
+
+def match_country(dataset: Dataset, text: str) -> Resolved:
+    """A country code from a code or name, or from the one country name the text misspells (with a note)."""
     from nkwatch import countries
+    from nkwatch.textnorm import is_misspelling
 
     code = countries.resolve_country(text)
     if code:
-        return code
+        return Resolved((code,))
     suggestions = countries.suggest_countries(text)
+    misspelt = [name for name in suggestions if is_misspelling(normalize(text), normalize(name))]
+    if len(misspelt) == 1:
+        code = countries.resolve_country(misspelt[0]) or ""
+        return Resolved((code,), f"--country {text}: taken as {misspelt[0]} ({code}), the closest spelling")
     hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
     raise UsageError(f"unknown country {text!r}{hint}")
 
@@ -115,17 +134,50 @@ def actor_names(dataset: Dataset) -> dict[str, set[str]]:
 
 
 def resolve_actor(dataset: Dataset, text: str) -> tuple[str, ...]:
-    """Actor ids for a name or alias, forgiving of spelling; a usage error when nothing is close."""
-    names = actor_names(dataset)
-    exact = names.get(normalize(text))
-    if exact:
-        return tuple(sorted(exact))
-    from rapidfuzz import fuzz, process
+    """Actor ids for a name or alias, forgiving of spelling; a usage error when nothing or several are close."""
+    return match_actor(dataset, text).values
 
-    best = process.extractOne(normalize(text), list(names), scorer=fuzz.WRatio, score_cutoff=88)
-    if best:
-        return tuple(sorted(names[best[0]]))
+
+def match_actor(dataset: Dataset, text: str) -> Resolved:
+    """Actor ids for a name or alias; else the one actor whose names hold every word typed, or whose name the text
+    misspells, with a note saying which was taken. Several such actors are a usage error naming them."""
+    names = actor_names(dataset)
+    key = normalize(text)
+    exact = names.get(key)
+    if exact:
+        return Resolved(tuple(sorted(exact)))
+    chosen = _actors_by_words(dataset, key)
+    how = ""
+    if not chosen:
+        chosen, how = _actors_by_spelling(dataset, key), ", the closest spelling"
+    if len(chosen) == 1:
+        actor = chosen[0]
+        return Resolved((actor.id,), f"--actor {text}: taken as {actor.name} ({actor.id}){how}")
+    if chosen:
+        listed = "".join(f"\n  {a.id}  {a.name}" for a in chosen)
+        raise UsageError(f"--actor {text} could be any of {len(chosen)} actors; give one of their ids:{listed}")
     raise _unknown("actor", text, [a.name for a in dataset.actors.values()])
+
+
+def _actor_keys(actor) -> list[str]:
+    return [normalize(n) for n in (actor.id, actor.name, *actor.aliases)]
+
+
+def _actors_by_words(dataset: Dataset, key: str) -> list:
+    """The actors one of whose names holds every word typed, as whole words ("Kim" in "Kim Jong-un")."""
+    wanted = set(key.split())
+    return [a for a in dataset.actors.values() if wanted and any(wanted <= set(n.split()) for n in _actor_keys(a))]
+
+
+def _actors_by_spelling(dataset: Dataset, key: str) -> list:
+    """The actors a name of which the text misspells, taken as a whole (or, for one word, a word of a name)."""
+    from nkwatch.textnorm import is_misspelling
+
+    def misspelt(name: str) -> bool:
+        pieces = [name] if " " in key else [name, *(w for w in name.split() if len(w) >= 4)]
+        return any(is_misspelling(key, piece) for piece in pieces)
+
+    return [a for a in dataset.actors.values() if any(misspelt(n) for n in _actor_keys(a))]
 
 
 def resolve_source(dataset: Dataset, text: str) -> tuple[str, ...]:
@@ -150,13 +202,19 @@ def resolve_filters(
     text: Sequence[str] = (),
     source: Sequence[str] = (),
     limit: int | None = None,
+    notes: list[str] | None = None,
 ) -> Filters:
-    """Resolve what a user typed into Filters, or raise UsageError naming the value that is not valid."""
+    """Resolve what a user typed into Filters, or raise UsageError naming the value that is not valid; how a value
+    was matched when not exactly (``--actor Kim: taken as …``) is appended to ``notes`` when it is given."""
     if limit is not None and limit < 0:
         raise UsageError("--limit must be 0 or more")
+    countries = [match_country(dataset, c) for c in country]
+    actors = [match_actor(dataset, name) for name in actor]
+    if notes is not None:
+        notes += [r.note for r in (*countries, *actors) if r.note]
     filters = Filters(
-        countries=tuple(dict.fromkeys(resolve_country(dataset, c) for c in country)),
-        actors=tuple(dict.fromkeys(a for name in actor for a in resolve_actor(dataset, name))),
+        countries=tuple(dict.fromkeys(r.values[0] for r in countries)),
+        actors=tuple(dict.fromkeys(a for r in actors for a in r.values)),
         themes=tuple(dict.fromkeys(resolve_theme(dataset, t) for t in theme)),
         since=parse_user_date(since, end=False) if since else None,
         until=parse_user_date(until, end=True) if until else None,

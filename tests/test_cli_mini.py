@@ -84,9 +84,15 @@ def test_date_filters_match_on_overlap(nk, since, until, expected):
 
 
 def test_unknown_country_is_a_usage_error_with_suggestions(nk):
-    result = nk("timeline", "--country", "rusia")
+    result = nk("timeline", "--country", "Austrlia")
     assert result.code == 2
-    assert result.err == "nkwatch: unknown country 'rusia'; did you mean: Russia?\n"
+    assert result.err == "nkwatch: unknown country 'Austrlia'; did you mean: Australia, Austria?\n"
+
+
+def test_a_country_misspelt_one_way_only_is_taken_with_a_note(nk):
+    result = nk("timeline", "--country", "rusia")
+    assert result.code == 0
+    assert result.err == "nkwatch: --country rusia: taken as Russia (RU), the closest spelling\n"
 
 
 def test_unknown_theme_suggests(nk):
@@ -124,12 +130,10 @@ def test_show_finds_by_hangul_actor_name(nk):
     assert json.loads(nk("show", "김테스트", "--json").out)["id"] == "kim-defects"
 
 
-def test_show_not_found_exits_3_with_suggestions(nk):
+def test_show_not_found_exits_3_and_points_to_search(nk):
     result = nk("show", "qqqzzz")
     assert result.code == 3
-    first, second = result.err.splitlines()
-    assert first == "nkwatch: no event matches 'qqqzzz'"
-    assert second.startswith("Did you mean: ")
+    assert result.err == "nkwatch: no event matches 'qqqzzz'\nTry: nkwatch search qqqzzz\n"
 
 
 def test_show_json_shape(nk):

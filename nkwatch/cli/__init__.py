@@ -77,6 +77,47 @@ def error_line(message: str) -> None:
     say(f"nkwatch: {message}")
 
 
+CANDIDATES_SHOWN = 10
+"""A name that could mean several records lists this many of them, best first."""
+
+
+def stderr_width() -> int:
+    """The width notes on stderr are laid out for: the terminal's, COLUMNS when set, else 80."""
+    import shutil
+
+    if "COLUMNS" in os.environ or not sys.stderr.isatty():
+        return int(os.environ.get("COLUMNS", "80")) if os.environ.get("COLUMNS", "80").isdigit() else 80
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def record_line(record_id: str, date: str, title: str, width: int | None = None) -> str:
+    """One record as a line: id and date whole, the title cut at a word (with …) to fit the width."""
+    head = f"  {record_id}  {date}  "
+    room = (width or stderr_width()) - len(head)
+    if len(title) <= room:
+        return head + title
+    if room < 12:  # no room worth using: the title on its own line under the id
+        return head.rstrip() + "\n    " + _cut(title, (width or stderr_width()) - 4)
+    return head + _cut(title, room)
+
+
+def _cut(text: str, room: int) -> str:
+    if len(text) <= room:
+        return text
+    cut = text[: room - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return cut + "…"
+
+
+def not_found_details(error: NotFoundError) -> None:
+    """The candidates of a name that matched no single record, one a line, and what to try."""
+    for record_id, date, title in error.candidates[:CANDIDATES_SHOWN]:
+        say(record_line(record_id, date, title))
+    if len(error.candidates) > CANDIDATES_SHOWN:
+        say(f"  … and {len(error.candidates) - CANDIDATES_SHOWN} more")
+    for number, hint in enumerate(error.hints):
+        say(("Try: " if number == 0 else "     ") + hint)
+
+
 PROBLEMS_SHOWN = 20
 """Commands other than validate list this many of a broken dataset's problems; validate lists them all."""
 
@@ -92,8 +133,7 @@ def report(error: NkwatchError, all_problems: bool = True) -> int:
         error_line(str(error))
     elif isinstance(error, NotFoundError):
         error_line(str(error))
-        if error.suggestions:
-            say("Did you mean: " + "; ".join(error.suggestions))
+        not_found_details(error)
     else:
         error_line(str(error))
     return error.exit_code

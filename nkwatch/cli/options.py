@@ -69,8 +69,16 @@ NoPager = Annotated[bool, typer.Option("--no-pager", help="Never page long outpu
 
 
 def filters_from(dataset, country, actor, theme, since, until, text, source, limit):
-    """Resolve the shared options into Filters (0 as a limit means no limit)."""
+    """Resolve the shared options into Filters (0 as a limit means no limit); say on stderr how a value was taken
+    when it matched only approximately."""
+    from nkwatch.cli.output import note
     from nkwatch.query import resolve_filters
 
-    return resolve_filters(dataset, country=country or (), actor=actor or (), theme=theme or (), since=since,
-                           until=until, text=text or (), source=source or (), limit=limit or None)
+    notes: list[str] = []
+    filters = resolve_filters(dataset, country=country or (), actor=actor or (), theme=theme or (), since=since,
+                              until=until, text=text or (), source=source or (), limit=limit or None, notes=notes)
+    from nkwatch.textnorm import strip_unsafe
+
+    for line in notes:
+        note(strip_unsafe(f"nkwatch: {line}"))
+    return filters

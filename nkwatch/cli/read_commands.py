@@ -35,13 +35,33 @@ def _dataset():
 
 
 def _named_event(dataset, name: str):
-    """The event a name means; when only fuzzy matching found it, a note on stderr says which one was taken."""
+    """The event a name means, and how it matched; when not by its id, title or alias, a note on stderr says how."""
     from nkwatch.lookup import resolve_event
 
-    event, approximate = resolve_event(dataset, name)
-    if approximate:
-        note(f"nkwatch: {name!r} names no event exactly; taking the closest, {event.id} ({event.title})")
-    return event
+    match = resolve_event(dataset, name)
+    how = _how_matched(match)
+    if how:
+        from nkwatch.cli import record_line
+        from nkwatch.textnorm import strip_unsafe
+
+        event = match.event
+        note(strip_unsafe(f"nkwatch: {name!r} names no event exactly; {how}:"))
+        note(strip_unsafe(record_line(event.id, str(event.date), event.title)))
+    return match
+
+
+def _how_matched(match) -> str | None:
+    """How a match was found, in words, or None when it was the event's own id, title or alias."""
+    return {
+        "words": f"taken from the words of {match.through}",
+        "names": "taken from the words of its names",
+        "actor": f"taken from its actor {match.through}",
+        "place": f"taken from its place {match.through}",
+        "country": f"the one event in {match.through}",
+        "theme": f"the one event with theme {match.through}",
+        "text": f"found in its full text (score {match.score:.2f})",
+        "spelling": f"read as {match.through!r}",
+    }.get(match.by)
 
 
 def _display_limit(limit: int | None, as_json: bool) -> int | None:
@@ -126,7 +146,8 @@ def list_events(country: Country = None, actor: Actor = None, theme: Theme = Non
 
 
 @app.command("show")
-def show_event(name: Annotated[str, typer.Argument(help="Event id, title or alias; spelling forgiven.",
+def show_event(name: Annotated[str, typer.Argument(help="Event id, title, alias, or words of its names or text; "
+                                                        "spelling forgiven.",
                                                    autocompletion=complete_event)],
                json: Json = False, no_pager: NoPager = False) -> None:
     """Everything about one event: date and how sure, places, actors, people, summary, disputes, sources.
@@ -140,12 +161,14 @@ def show_event(name: Annotated[str, typer.Argument(help="Event id, title or alia
       nkwatch show mokran-group-defection --json
     """
     dataset = _dataset()
-    event = _named_event(dataset, name)
+    match = _named_event(dataset, name)
+    event = match.event
     figures = [f for f in dataset.figures.values() if f.event == event.id]
     if json:
         from nkwatch.serialize import event_dict, figure_dict
 
-        show_json({**event_dict(dataset, event), "figures": [figure_dict(dataset, f) for f in figures]})
+        show_json({**event_dict(dataset, event), "figures": [figure_dict(dataset, f) for f in figures],
+                   "match": {"by": match.by, "score": match.score}})
         return
     from nkwatch.render import event_page
 
@@ -223,7 +246,8 @@ CiteFormat = Enum("CiteFormat", {name: name for name in CITE_FORMATS}, type=str)
 
 @app.command()
 def cite(name: Annotated[str | None, typer.Argument(
-             help="Event id, title or alias; leave out to cite the sources of the events the filters select.",
+             help=("Event id, title, alias, or words of its names or text; leave out to cite the sources of the "
+                   "events the filters select."),
              autocompletion=complete_event, show_default=False)] = None,
          format_: Annotated[CiteFormat, typer.Option(
              "--format", "-f", case_sensitive=False,
@@ -253,7 +277,7 @@ def cite(name: Annotated[str | None, typer.Argument(
     if name is None and not any(option for option in given):
         raise UsageError("give an event name (nkwatch cite ningpo) or filters (nkwatch cite --country russia)")
     if name is not None:
-        events = [_named_event(dataset, name)]
+        events = [_named_event(dataset, name).event]
     else:
         from nkwatch.query import select_events
 
