@@ -92,10 +92,10 @@ def test_show_a_theme_word_lists_candidates_and_points_to_the_theme(nk):
     result = nk("show", "defection")
     assert result.code == 3
     lines = result.err.splitlines()
-    assert lines[0] == "nkwatch: 'defection' matches 19 events equally well; give one of their ids"
-    assert lines[1] == "  missionary-expelled-russia-2013  2013  Russia expels a South Korean…"
-    assert lines[2] == "  paris-student-abduction-attempt  2014-11-01/2014-11-07  North Korean agents…"
-    assert lines[11:] == ["  … and 9 more", "Try: nkwatch timeline --theme defection", "     nkwatch search defection"]
+    assert lines[0] == "nkwatch: 'defection' matches 20 events equally well; give one of their ids"
+    assert lines[1] == "  amur-workers-defection-2009  2009-09-14~  Twelve North Koreans from Russia's…"
+    assert lines[2] == "  missionary-expelled-russia-2013  2013  Russia expels a South Korean…"
+    assert lines[11:] == ["  … and 10 more", "Try: nkwatch timeline --theme defection", "     nkwatch search defection"]
     assert max(len(line) for line in lines[1:]) <= 80
 
 
