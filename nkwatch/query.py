@@ -13,7 +13,6 @@ from datetime import date
 from itertools import islice
 from typing import NamedTuple
 
-from nkwatch.dates import parse_bound
 from nkwatch.errors import UsageError
 from nkwatch.models import Dataset, Event, Figure
 from nkwatch.textnorm import normalize
@@ -40,35 +39,19 @@ class Filters(NamedTuple):
     """At most this many events, in date order."""
 
 
-def parse_user_date(text: str, *, end: bool) -> date:
-    """A --since/--until value as a day: its first day (end=False) or last day (end=True) of what it names."""
-    value = text.strip()
-    try:
-        bound = parse_bound(value)
-    except ValueError:
-        bound = _parse_loose_date(value)
-    return bound.last_day if end else bound.first_day
+def parse_user_date(text: str, *, end: bool, option: str = "a date") -> date:
+    """A --since/--until value as a day: the first day (end=False) or last day (end=True) of what it names.
 
-
-def _parse_loose_date(text: str):
-    """'Aug 2016', '25 August 2016', 'August 25, 2016': dateutil, with missing parts detected, never filled in."""
-    from datetime import datetime
-
-    from dateutil import parser
-
-    from nkwatch.dates import Bound
+    Only forms that need no guess are read (``nkwatch.loosedates``); anything else is a usage error listing them.
+    """
+    from nkwatch.dates import parse_edtf
+    from nkwatch.loosedates import loose_date
 
     try:
-        # Parse twice with different defaults: a part that changes with the default was not in the text.
-        first = parser.parse(text, default=datetime(2000, 1, 1))
-        second = parser.parse(text, default=datetime(2001, 2, 2))
-    except (ValueError, OverflowError):
-        raise UsageError(f"{text!r} is not a date; use YYYY, YYYY-MM, YYYY-MM-DD or e.g. 'Aug 2016'") from None
-    if first.year != second.year:
-        raise UsageError(f"{text!r} has no year; write e.g. 'Aug 2016' or 2016-08")
-    month = first.month if first.month == second.month else None
-    day = first.day if month and first.day == second.day else None
-    return Bound(first.year, month, day)
+        value = parse_edtf(loose_date(text))
+    except ValueError as error:
+        raise UsageError(f"{option}: {error}") from None
+    return value.end if end else value.start
 
 
 def _closest(wanted: str, choices: Iterable[str], limit: int = 5) -> list[str]:
@@ -158,8 +141,8 @@ def resolve_filters(
         countries=tuple(dict.fromkeys(resolve_country(dataset, c) for c in country)),
         actors=tuple(dict.fromkeys(a for name in actor for a in resolve_actor(dataset, name))),
         themes=tuple(dict.fromkeys(resolve_theme(dataset, t) for t in theme)),
-        since=parse_user_date(since, end=False) if since else None,
-        until=parse_user_date(until, end=True) if until else None,
+        since=parse_user_date(since, end=False, option="--since") if since else None,
+        until=parse_user_date(until, end=True, option="--until") if until else None,
         texts=tuple(normalize(t) for t in text if normalize(t)),
         sources=tuple(dict.fromkeys(s for name in source for s in resolve_source(dataset, name))),
         limit=limit,

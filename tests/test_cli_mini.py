@@ -103,7 +103,8 @@ def test_unknown_actor_suggests(nk):
 def test_bad_date_is_a_usage_error(nk):
     result = nk("timeline", "--since", "someday")
     assert result.code == 2
-    assert result.err == "nkwatch: 'someday' is not a date; use YYYY, YYYY-MM, YYYY-MM-DD or e.g. 'Aug 2016'\n"
+    assert result.err == ("nkwatch: --since: 'someday' is not a date; write it as 2016, 2016-08, 2016-08-25, "
+                          "Aug 2016, 25 Aug 2016, August 25, 2016 or late Aug 2016\n")
 
 
 def test_unknown_option_is_one_clear_usage_error(nk):
