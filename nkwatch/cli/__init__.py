@@ -135,7 +135,8 @@ def _run(arguments: list[str]) -> int | None:
     except click_exception as error:
         settle()
         error_line(f"error: {error.format_message()}")
-        say("Try 'nkwatch --help' for help.")
+        context = getattr(error, "ctx", None)
+        say(f"Try '{context.command_path if context else 'nkwatch'} --help' for help.")
         code = getattr(error, "exit_code", EXIT_USAGE)
     except (typer.Abort, KeyboardInterrupt):
         code = EXIT_INTERRUPTED
@@ -160,6 +161,10 @@ def main(argv: list[str] | None = None) -> None:
         error_line(f"argument {bad} is not UTF-8 text")
         sys.exit(EXIT_USAGE)
     completing = any(name.endswith("_COMPLETE") for name in os.environ)
+    if not completing:
+        from nkwatch.cli.commands import hoist_global_options
+
+        arguments = hoist_global_options(arguments)
     register([] if completing else arguments)
     if wants_help(arguments):
         load_help_renderer()

@@ -32,6 +32,27 @@ def requested_command(argv: list[str]) -> str | None:
     return None
 
 
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """The command line with ``--data DIR`` moved before the command, so that it is accepted after it too
+    (``nkwatch timeline --data DIR``); words after ``--`` are left alone."""
+    command = requested_command(argv)
+    if command is None:
+        return argv
+    at = argv.index(command)
+    end = argv.index("--") if "--" in argv[at:] else len(argv)
+    head, tail, rest = argv[:at + 1], [], argv[end:]
+    moved: list[str] = []
+    words = iter(argv[at + 1:end])
+    for word in words:
+        if word in GLOBAL_OPTIONS_WITH_VALUE:
+            moved += [word, next(words, "")]
+        elif word.startswith("--data="):
+            moved.append(word)
+        else:
+            tail.append(word)
+    return moved + head + tail + rest
+
+
 def register(argv: list[str]) -> None:
     """Import the module of the requested command, or every command module when none is named."""
     command = requested_command(argv)
