@@ -117,6 +117,21 @@ def tsv(rows: Iterable[Sequence[object]]) -> Text:
     return Text("\n".join("\t".join(clean(cell) for cell in row) for row in rows))
 
 
+def in_columns(values: Sequence[str], width: int, indent: int = 2) -> list[str]:
+    """Values whole, in as many columns as fit the width, read down each column (as ls does)."""
+    values = [clean(v) for v in values]
+    if not values:
+        return []
+    cell = max(cell_len(v) for v in values) + GAP
+    per_line = max(1, (width - indent + GAP) // cell)
+    rows = -(-len(values) // per_line)
+    lines = []
+    for r in range(rows):
+        line = "".join(_pad(values[i], cell, False) for i in range(r, len(values), rows))
+        lines.append((" " * indent + line).rstrip())
+    return lines
+
+
 def joined(lines: Iterable[Text]) -> Text:
     """Lines as one Text."""
     return Text("\n").join(lines)

@@ -54,18 +54,37 @@ def parse_user_date(text: str, *, end: bool, option: str = "a date") -> date:
     return value.end if end else value.start
 
 
-def _closest(wanted: str, choices: Iterable[str], limit: int = 5) -> list[str]:
+def closest(wanted: str, choices: Iterable[str], limit: int = 5) -> list[str]:
+    """The choices nearest to a misspelling, nearest first: nkwatch's one "did you mean" helper."""
     from difflib import get_close_matches
 
     by_key = {normalize(c): c for c in choices}
     return [by_key[k] for k in get_close_matches(normalize(wanted), list(by_key), n=limit, cutoff=0.5)]
 
 
+CHOICES_SHOWN = 24
+"""A list of valid values longer than this shows its first ones and the command that lists them all."""
+LISTING_COMMANDS = {"theme": "nkwatch themes", "actor": "nkwatch actors", "source": "nkwatch sources"}
+
+
+def choices_text(kind: str, choices: Iterable[str], width: int = 80) -> str:
+    """Valid values in columns, every one of them, or the first CHOICES_SHOWN and how to list the rest."""
+    from nkwatch.layout import in_columns
+
+    values = sorted(set(choices), key=normalize)
+    shown = values[:CHOICES_SHOWN]
+    lines = [f"Valid {kind} values:", *in_columns(shown, width)]
+    if len(values) > len(shown):
+        more = LISTING_COMMANDS.get(kind)
+        lines.append(f"  … and {len(values) - len(shown)} more" + (f": {more}" if more else ""))
+    return "\n".join(lines)
+
+
 def _unknown(kind: str, wanted: str, choices: Iterable[str]) -> UsageError:
     choices = list(choices)
-    close = _closest(wanted, choices)
-    hint = f"; did you mean: {', '.join(close)}?" if close else f"; valid values: {', '.join(sorted(choices)[:12])}"
-    return UsageError(f"unknown {kind} {wanted!r}{hint}")
+    close = closest(wanted, choices)
+    hint = ("Did you mean:\n" + "\n".join(f"  {c}" for c in close)) if close else choices_text(kind, choices)
+    return UsageError(f"unknown {kind} {wanted!r}\n{hint}")
 
 
 def resolve_country(dataset: Dataset, text: str) -> str:

@@ -91,7 +91,7 @@ def test_unknown_country_is_a_usage_error_with_suggestions(nk):
 
 def test_unknown_theme_suggests(nk):
     result = nk("timeline", "--theme", "defections")
-    assert (result.code, result.err) == (2, "nkwatch: unknown theme 'defections'; did you mean: defection?\n")
+    assert (result.code, result.err) == (2, "nkwatch: unknown theme 'defections'\nDid you mean:\n  defection\n")
 
 
 def test_unknown_actor_suggests(nk):
@@ -128,9 +128,10 @@ def test_show_finds_by_hangul_actor_name(nk):
 def test_show_not_found_exits_3_with_suggestions(nk):
     result = nk("show", "qqqzzz")
     assert result.code == 3
-    first, second = result.err.splitlines()
+    first, second, *suggestions = result.err.splitlines()
     assert first == "nkwatch: no event matches 'qqqzzz'"
-    assert second.startswith("Did you mean: ")
+    assert second == "Did you mean:"
+    assert suggestions and all(line.startswith("  ") for line in suggestions)
 
 
 def test_show_json_shape(nk):

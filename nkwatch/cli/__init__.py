@@ -44,7 +44,8 @@ def _version(value: bool) -> None:
 def global_options(
     data: Annotated[
         Path | None,
-        typer.Option("--data", envvar="NKWATCH_DATA", help="Dataset folder to use instead of the bundled one."),
+        typer.Option("--data", envvar="NKWATCH_DATA",
+                     help="Dataset folder to use instead of the bundled one; may also come after the command."),
     ] = None,
     no_pager: Annotated[bool, typer.Option("--no-pager", help="Never page long output.")] = False,
     version: Annotated[
@@ -93,7 +94,9 @@ def report(error: NkwatchError, all_problems: bool = True) -> int:
     elif isinstance(error, NotFoundError):
         error_line(str(error))
         if error.suggestions:
-            say("Did you mean: " + "; ".join(error.suggestions))
+            say("Did you mean:")
+            for suggestion in error.suggestions:
+                say(f"  {suggestion}")
     else:
         error_line(str(error))
     return error.exit_code

@@ -34,12 +34,29 @@ def _dataset():
 
 def _named_event(dataset, name: str):
     """The event a name means; when only fuzzy matching found it, a note on stderr says which one was taken."""
+    from nkwatch.errors import NotFoundError
     from nkwatch.lookup import resolve_event
 
-    event, approximate = resolve_event(dataset, name)
+    try:
+        event, approximate = resolve_event(dataset, name)
+    except NotFoundError:
+        _point_to_theme(dataset, name)
+        raise
     if approximate:
+        _point_to_theme(dataset, name)
         note(f"nkwatch: {name!r} names no event exactly; taking the closest, {event.id} ({event.title})")
     return event
+
+
+def _point_to_theme(dataset, name: str) -> None:
+    """A word that names a theme gets a note on stderr pointing to --theme and search, which find all its events."""
+    from nkwatch.textnorm import normalize
+
+    theme = normalize(name).replace(" ", "-")
+    if theme in dataset.themes:
+        count = sum(theme in e.themes for e in dataset.events.values())
+        note(f"nkwatch: {name!r} is a theme of {count} events: `nkwatch timeline --theme {theme}` lists them, "
+             f"`nkwatch search {theme}` searches their text")
 
 
 def _display_limit(limit: int | None, as_json: bool) -> int | None:
