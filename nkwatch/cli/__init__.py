@@ -117,6 +117,15 @@ def _click_exception_class() -> type:
     return next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 
+def _command_path(context) -> str:
+    """'nkwatch timeline' for an error in timeline's options, 'nkwatch' for one before any command."""
+    names = []
+    while context is not None and context.parent is not None:
+        names.insert(0, context.info_name)
+        context = context.parent
+    return " ".join(["nkwatch", *names])
+
+
 def _quiet_broken_pipe() -> int:
     # The reader went away (`nkwatch timeline | head -1`): stop quietly, as Unix tools do.
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -138,8 +147,7 @@ def _run(arguments: list[str]) -> int | None:
     except click_exception as error:
         settle()
         error_line(f"error: {error.format_message()}")
-        context = getattr(error, "ctx", None)
-        say(f"Try '{context.command_path if context else 'nkwatch'} --help' for help.")
+        say(f"Try '{_command_path(getattr(error, 'ctx', None))} --help' for help.")
         code = getattr(error, "exit_code", EXIT_USAGE)
     except (typer.Abort, KeyboardInterrupt):
         code = EXIT_INTERRUPTED
