@@ -112,9 +112,9 @@ def table(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int) 
     return lines
 
 
-def tsv(rows: Iterable[Sequence[object]]) -> Text:
-    """Rows for scripts: tab-separated, one a line, every value whole on one line."""
-    return Text("\n".join("\t".join(clean(cell) for cell in row) for row in rows))
+def tsv(rows: Iterable[Sequence[object]]) -> str:
+    """Rows for scripts: tab-separated, one a line, every value whole on one line (no tab inside a value)."""
+    return "".join("\t".join(clean(cell) for cell in row) + "\n" for row in rows)
 
 
 def in_columns(values: Sequence[str], width: int, indent: int = 2) -> list[str]:

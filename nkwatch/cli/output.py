@@ -42,11 +42,15 @@ def layout_width() -> int:
 
 
 def show(renderable, *, pager: bool = True) -> None:
-    """Print a renderable; on a terminal, page it when it is taller than the screen.
+    """Print a renderable (or a string of tab-separated rows); on a terminal, page it when taller than the screen.
 
     The renderers have fitted every line to the width already, so Rich wraps nothing (``soft_wrap``): an address
     longer than the screen stays one line, for the terminal to wrap and a copy to paste whole.
     """
+    if isinstance(renderable, str):  # tab-separated rows, written as they are (Rich would expand the tabs)
+        settle()
+        sys.stdout.write(renderable)
+        return
     console = make_console()
     with console.capture() as capture:
         console.print(renderable, soft_wrap=True)
