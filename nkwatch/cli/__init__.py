@@ -137,7 +137,7 @@ def _run(arguments: list[str]) -> int | None:
     """Run one command line; every error a user can cause becomes its message and exit code."""
     click_exception = _click_exception_class()
     try:
-        code = app(args=arguments, standalone_mode=False)
+        code = app(args=arguments, prog_name="nkwatch", standalone_mode=False)
         settle()
     except NkwatchError as error:
         from nkwatch.cli.commands import requested_command
