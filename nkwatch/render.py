@@ -271,17 +271,17 @@ def highlighted(text: str, terms: Iterable[str]) -> Text:
 
 
 def snippet(text: str, terms: Iterable[str], width: int = 160) -> str:
-    """The part of a long text around the first matching term, cut only between words."""
+    """About width characters of a long text around the first matching term, cut only between words."""
     text = clean(text)
     lowered = text.lower()
     positions = [lowered.find(t) for t in terms if lowered.find(t) >= 0]
     start = max(0, min(positions) - width // 3) if positions else 0
     if start:
-        start = text.rfind(" ", 0, start) + 1
-    end = start + width
-    if end < len(text):
-        space = text.rfind(" ", start, end)
-        end = space if space > start else text.find(" ", end) % (len(text) + 1) or len(text)
+        start = text.rfind(" ", 0, start) + 1  # back to the start of the word the cut fell in
+    end = len(text)
+    if start + width < len(text):
+        space = text.rfind(" ", start, start + width)
+        end = space if space > start else len(text)
     return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
 
 
@@ -319,7 +319,8 @@ def search_results(hits, width: int = 80) -> Text:
 
 FIGURE_COLUMNS = (Column("id", fixed=True, style="cyan"), Column("value", fixed=True, right=True),
                   Column("unit", min_width=10), Column("as of", fixed=True), Column("countries", min_width=9),
-                  Column("what", min_width=24), Column("asserted by", min_width=16), Column("sources", min_width=12))
+                  Column("what", min_width=30), Column("asserted by", min_width=24), Column("sources", min_width=16))
+"""Narrower than this, the figures read better as one block each than as a table of tall rows."""
 
 
 def figure_rows(dataset: Dataset, figures: list[Figure]) -> list[list[str]]:

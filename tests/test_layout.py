@@ -155,3 +155,12 @@ def test_show_cites_the_source_list_and_orders_related_events_by_date(capsys, mo
     assert sorted(related, key=shown.index) == [r for r in shown if r in related]
     verbose = screen(capsys, monkeypatch, 80, "show", "ningpo-13-defection", "--verbose")
     assert "EDTF 2016-04-05/2016-04-07: 2016-04-05 to 2016-04-07" in verbose
+
+
+@pytest.mark.parametrize("query", ["smartphone", "percent", "consulate"])
+def test_search_snippets_are_cut_between_words(capsys, monkeypatch, query):
+    hits = json.loads(run(capsys, "search", query, "--json").out)
+    words = {word for h in hits if h["kind"] == "event" for word in h["summary"].split()}
+    out = screen(capsys, monkeypatch, 80, "search", query)
+    for cut in re.findall(r"…(\S+)|(\S+)…", out):
+        assert (cut[0] or cut[1]) in words, cut

@@ -60,10 +60,10 @@ def _point_to_theme(dataset, name: str) -> None:
 
 
 def _display_limit(limit: int | None, as_json: bool) -> int | None:
-    """JSON gets the whole selection unless --limit is given; the terminal stops at a default."""
+    """JSON and piped rows get the whole selection unless --limit is given; the terminal stops at a default."""
     if limit is not None:
         return limit or None
-    return None if as_json else DEFAULT_DISPLAY_LIMIT
+    return None if as_json or terminal_width() is None else DEFAULT_DISPLAY_LIMIT
 
 
 def _select(country, actor, theme, since, until, text, source, limit, as_json):
