@@ -80,11 +80,22 @@ def choices_text(kind: str, choices: Iterable[str], width: int = 80) -> str:
     return "\n".join(lines)
 
 
-def _unknown(kind: str, wanted: str, choices: Iterable[str]) -> UsageError:
+def _suggestions(close: Iterable[str]) -> str:
+    return "Did you mean:\n" + "\n".join(f"  {c}" for c in close)
+
+
+def _theme_hint(dataset: Dataset, kind: str, wanted: str) -> str:
+    """A line pointing to --theme when what was given to another filter is a theme's id."""
+    theme = normalize(wanted).replace(" ", "-")
+    return f"\n{wanted!r} is a theme: use --theme {theme}" if kind != "theme" and theme in dataset.themes else ""
+
+
+def _unknown(kind: str, wanted: str, choices: Iterable[str], dataset: Dataset | None = None) -> UsageError:
     choices = list(choices)
     close = closest(wanted, choices)
-    hint = ("Did you mean:\n" + "\n".join(f"  {c}" for c in close)) if close else choices_text(kind, choices)
-    return UsageError(f"unknown {kind} {wanted!r}\n{hint}")
+    hint = _suggestions(close) if close else choices_text(kind, choices)
+    pointer = _theme_hint(dataset, kind, wanted) if dataset is not None else ""
+    return UsageError(f"unknown {kind} {wanted!r}{pointer}\n{hint}")
 
 
 def resolve_country(dataset: Dataset, text: str) -> str:
@@ -95,8 +106,8 @@ def resolve_country(dataset: Dataset, text: str) -> str:
     if code:
         return code
     suggestions = countries.suggest_countries(text)
-    hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
-    raise UsageError(f"unknown country {text!r}{hint}")
+    hint = "\n" + _suggestions(suggestions) if suggestions else ""
+    raise UsageError(f"unknown country {text!r}{_theme_hint(dataset, 'country', text)}{hint}")
 
 
 def resolve_theme(dataset: Dataset, text: str) -> str:
@@ -127,7 +138,7 @@ def resolve_actor(dataset: Dataset, text: str) -> tuple[str, ...]:
     best = process.extractOne(normalize(text), list(names), scorer=fuzz.WRatio, score_cutoff=88)
     if best:
         return tuple(sorted(names[best[0]]))
-    raise _unknown("actor", text, [a.name for a in dataset.actors.values()])
+    raise _unknown("actor", text, [a.name for a in dataset.actors.values()], dataset)
 
 
 def resolve_source(dataset: Dataset, text: str) -> tuple[str, ...]:
@@ -138,7 +149,7 @@ def resolve_source(dataset: Dataset, text: str) -> tuple[str, ...]:
     matches = tuple(s.id for s in dataset.sources.values() if key in normalize(s.publisher))
     if matches:
         return matches
-    raise _unknown("source", text, [*dataset.sources, *{s.publisher for s in dataset.sources.values()}])
+    raise _unknown("source", text, [*dataset.sources, *{s.publisher for s in dataset.sources.values()}], dataset)
 
 
 def resolve_filters(

@@ -86,7 +86,7 @@ def test_date_filters_match_on_overlap(nk, since, until, expected):
 def test_unknown_country_is_a_usage_error_with_suggestions(nk):
     result = nk("timeline", "--country", "rusia")
     assert result.code == 2
-    assert result.err == "nkwatch: unknown country 'rusia'; did you mean: Russia?\n"
+    assert result.err == "nkwatch: unknown country 'rusia'\nDid you mean:\n  Russia\n"
 
 
 def test_unknown_theme_suggests(nk):

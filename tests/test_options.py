@@ -87,3 +87,9 @@ def test_a_long_list_of_choices_says_how_many_more_and_where(capsys):
 def test_a_theme_given_to_show_points_to_the_theme_filter(capsys):
     result = run(capsys, "show", "defection")
     assert "`nkwatch timeline --theme defection` lists them" in result.err
+
+
+def test_a_theme_given_to_another_filter_points_to_the_theme_filter(capsys):
+    result = run(capsys, "list", "--country", "defection")
+    assert result.code == 2
+    assert result.err == "nkwatch: unknown country 'defection'\n'defection' is a theme: use --theme defection\n"
