@@ -164,3 +164,14 @@ def test_search_snippets_are_cut_between_words(capsys, monkeypatch, query):
     out = screen(capsys, monkeypatch, 80, "search", query)
     for cut in re.findall(r"…(\S+)|(\S+)…", out):
         assert (cut[0] or cut[1]) in words, cut
+
+
+def test_piped_stats_and_facets_are_rows_of_whole_values(capsys, monkeypatch):
+    stats = json.loads(run(capsys, "stats", "--json").out)
+    themes = json.loads(run(capsys, "themes", "--json").out)
+    monkeypatch.setenv("TTY_COMPATIBLE", "0")
+    rows = [tuple(line.split("\t")) for line in run(capsys, "stats").out.splitlines()]
+    assert rows == [(facet.rstrip("s") if facet == "years" else facet, value, str(count))
+                    for facet in ("years", "country", "theme", "source") for value, count in stats[facet].items()]
+    assert [tuple(line.split("\t")) for line in run(capsys, "themes").out.splitlines()] == [
+        (t["value"], str(t["events"]), t["name"]) for t in themes]

@@ -138,10 +138,10 @@ def stats(country: Country = None, actor: Actor = None, theme: Theme = None, sin
         return
     from nkwatch.cli.read_commands import listing
 
-    sections = [("year", years), *[(facet, [(stats_label(dataset, facet, v), n) for v, n in counts])
-                                   for facet, counts in by.items()]]
-    show(listing(lambda width: _stats_view(len(events), sections, width),
-                 lambda: [(facet, label, n) for facet, counts in sections for label, n in counts]), pager=not no_pager)
+    sections = [("year", years), *by.items()]
+    labelled = [(facet, [(stats_label(dataset, facet, v), n) for v, n in counts]) for facet, counts in sections]
+    show(listing(lambda width: _stats_view(len(events), labelled, width),
+                 lambda: [(facet, value, n) for facet, counts in sections for value, n in counts]), pager=not no_pager)
 
 
 STATS_TITLES = {"year": "Events per year", "country": "By country", "theme": "By theme", "source": "By source"}
