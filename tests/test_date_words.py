@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from clirun import run
 from nkwatch.dates import as_of_words, date_in_words, humanize, parse_edtf, precision_words
@@ -73,3 +76,29 @@ def test_a_refused_filter_date_lists_the_forms_and_exits_2(capsys):
     assert result.code == 2
     assert result.err == ("nkwatch: --since: '10/12/2016' could be day or month first; write it as 2016, 2016-08, "
                           "2016-08-25, Aug 2016, 25 Aug 2016, August 25, 2016 or late Aug 2016\n")
+
+
+def _bound_text(year, month, day, qualifier):
+    text = f"{year:04d}" + (f"-{month:02d}" if month else "") + (f"-{day:02d}" if month and day else "")
+    return text + qualifier
+
+
+BOUNDS = st.tuples(st.integers(1, 2100), st.none() | st.integers(1, 12), st.none() | st.integers(1, 28),
+                   st.sampled_from(["", "~", "?", "%"]))
+
+
+@given(BOUNDS, BOUNDS)
+def test_words_never_double_a_month_and_keep_each_qualifier_on_its_end(lower, upper):
+    text = f"{_bound_text(*lower)}/{_bound_text(*upper)}"
+    try:
+        value = parse_edtf(text)
+    except ValueError:
+        assume(False)
+    words = humanize(value)
+    assert not re.search(r"\b([A-Z][a-z]{2})–\1\b", words), words
+    if any(b.year < 1000 for b in (value.lower, value.upper)):
+        assert "AD " in words or "BC" in words, words
+    marks = [(b.approximate, b.uncertain) for b in (value.lower, value.upper)]
+    if marks[0] != marks[1]:
+        assert words.count("c. ") == sum(a for a, _ in marks), words
+        assert words.count("?") == sum(u for _, u in marks), words
