@@ -29,31 +29,39 @@ GLOBAL_OPTIONS_WITH_VALUE = {"--data"}
 
 def requested_command(argv: list[str]) -> str | None:
     """The command named on the command line, skipping global options and their values."""
+    at = _command_position(argv)
+    return None if at is None else argv[at]
+
+
+def _command_position(argv: list[str]) -> int | None:
     skip = False
-    for word in argv:
+    for position, word in enumerate(argv):
         if skip:
             skip = False
         elif word in GLOBAL_OPTIONS_WITH_VALUE:
             skip = True
         elif not word.startswith("-"):
-            return word
+            return position
     return None
 
 
 def hoist_global_options(argv: list[str]) -> list[str]:
     """The command line with ``--data DIR`` moved before the command, so that it is accepted after it too
     (``nkwatch timeline --data DIR``); words after ``--`` are left alone."""
-    command = requested_command(argv)
-    if command is None:
+    at = _command_position(argv)
+    if at is None:
         return argv
-    at = argv.index(command)
     end = argv.index("--") if "--" in argv[at:] else len(argv)
     head, tail, rest = argv[:at + 1], [], argv[end:]
     moved: list[str] = []
-    words = iter(argv[at + 1:end])
-    for word in words:
-        if word in GLOBAL_OPTIONS_WITH_VALUE:
-            moved += [word, next(words, "")]
+    words = argv[at + 1:end]
+    skip = False
+    for position, word in enumerate(words):
+        if skip:
+            skip = False
+        elif word in GLOBAL_OPTIONS_WITH_VALUE and position + 1 < len(words):
+            moved += [word, words[position + 1]]
+            skip = True
         elif word.startswith("--data="):
             moved.append(word)
         else:
