@@ -56,8 +56,8 @@ def test_no_line_is_wider_than_the_screen_but_an_address(capsys, monkeypatch, na
 
 
 def whole_on_a_line(out: str, value: str) -> bool:
-    """True when value appears on one line, not run into neighbouring letters or digits."""
-    pattern = re.compile(rf"(?<![\w,.]){re.escape(value)}(?![\w,])")
+    """True when value appears on one line, not run into neighbouring letters, digits or an id's hyphens."""
+    pattern = re.compile(rf"(?<![\w,.\-]){re.escape(value)}(?![\w,\-])")
     return any(pattern.search(line) for line in out.splitlines())
 
 
@@ -120,10 +120,12 @@ def test_every_address_of_every_event_is_whole_on_its_own_line(capsys, monkeypat
     ids = [e["id"] for e in json.loads(run(capsys, "list", "--json").out)]
     for event_id in ids:
         event = json.loads(run(capsys, "show", event_id, "--json").out)
-        out = screen(capsys, monkeypatch, 80, "show", event_id)
-        lines = {line.strip() for line in out.splitlines()}
-        assert {s["url"] for s in event["sources"] if s["url"]} <= lines, event_id
-        check_whole(out, [event["id"], *[r for r in event["related"]], *[f["id"] for f in event["figures"]]])
+        for width in WIDTHS:
+            out = screen(capsys, monkeypatch, width, "show", event_id)
+            lines = {line.strip() for line in out.splitlines()}
+            assert {s["url"] for s in event["sources"] if s["url"]} <= lines, event_id
+            check_whole(out, [event["id"], *event["related"], *[f["id"] for f in event["figures"]],
+                              *numbers(event["people"])])
 
 
 def test_piped_output_is_tab_separated_with_nothing_cut(capsys, monkeypatch):
