@@ -13,7 +13,6 @@ from datetime import date
 from itertools import islice
 from typing import NamedTuple
 
-from nkwatch.dates import parse_bound
 from nkwatch.errors import UsageError
 from nkwatch.models import Dataset, Event, Figure
 from nkwatch.textnorm import normalize
@@ -40,49 +39,63 @@ class Filters(NamedTuple):
     """At most this many events, in date order."""
 
 
-def parse_user_date(text: str, *, end: bool) -> date:
-    """A --since/--until value as a day: its first day (end=False) or last day (end=True) of what it names."""
-    value = text.strip()
-    try:
-        bound = parse_bound(value)
-    except ValueError:
-        bound = _parse_loose_date(value)
-    return bound.last_day if end else bound.first_day
+def parse_user_date(text: str, *, end: bool, option: str = "a date") -> date:
+    """A --since/--until value as a day: the first day (end=False) or last day (end=True) of what it names.
 
-
-def _parse_loose_date(text: str):
-    """'Aug 2016', '25 August 2016', 'August 25, 2016': dateutil, with missing parts detected, never filled in."""
-    from datetime import datetime
-
-    from dateutil import parser
-
-    from nkwatch.dates import Bound
+    Only forms that need no guess are read (``nkwatch.loosedates``); anything else is a usage error listing them.
+    """
+    from nkwatch.dates import parse_edtf
+    from nkwatch.loosedates import loose_date
 
     try:
-        # Parse twice with different defaults: a part that changes with the default was not in the text.
-        first = parser.parse(text, default=datetime(2000, 1, 1))
-        second = parser.parse(text, default=datetime(2001, 2, 2))
-    except (ValueError, OverflowError):
-        raise UsageError(f"{text!r} is not a date; use YYYY, YYYY-MM, YYYY-MM-DD or e.g. 'Aug 2016'") from None
-    if first.year != second.year:
-        raise UsageError(f"{text!r} has no year; write e.g. 'Aug 2016' or 2016-08")
-    month = first.month if first.month == second.month else None
-    day = first.day if month and first.day == second.day else None
-    return Bound(first.year, month, day)
+        value = parse_edtf(loose_date(text))
+    except ValueError as error:
+        raise UsageError(f"{option}: {error}") from None
+    return value.end if end else value.start
 
 
-def _closest(wanted: str, choices: Iterable[str], limit: int = 5) -> list[str]:
+def closest(wanted: str, choices: Iterable[str], limit: int = 5) -> list[str]:
+    """The choices nearest to a misspelling, nearest first: nkwatch's one "did you mean" helper."""
     from difflib import get_close_matches
 
     by_key = {normalize(c): c for c in choices}
     return [by_key[k] for k in get_close_matches(normalize(wanted), list(by_key), n=limit, cutoff=0.5)]
 
 
-def _unknown(kind: str, wanted: str, choices: Iterable[str]) -> UsageError:
+CHOICES_SHOWN = 24
+"""A list of valid values longer than this shows its first ones and the command that lists them all."""
+LISTING_COMMANDS = {"theme": "nkwatch themes", "actor": "nkwatch actors", "source": "nkwatch sources"}
+
+
+def choices_text(kind: str, choices: Iterable[str], width: int = 80) -> str:
+    """Valid values in columns, every one of them, or the first CHOICES_SHOWN and how to list the rest."""
+    from nkwatch.layout import in_columns
+
+    values = sorted(set(choices), key=normalize)
+    shown = values[:CHOICES_SHOWN]
+    lines = [f"Valid {kind} values:", *in_columns(shown, width)]
+    if len(values) > len(shown):
+        more = LISTING_COMMANDS.get(kind)
+        lines.append(f"  … and {len(values) - len(shown)} more" + (f": {more}" if more else ""))
+    return "\n".join(lines)
+
+
+def _suggestions(close: Iterable[str]) -> str:
+    return "Did you mean:\n" + "\n".join(f"  {c}" for c in close)
+
+
+def _theme_hint(dataset: Dataset, kind: str, wanted: str) -> str:
+    """A line pointing to --theme when what was given to another filter is a theme's id."""
+    theme = normalize(wanted).replace(" ", "-")
+    return f"\n{wanted!r} is a theme: use --theme {theme}" if kind != "theme" and theme in dataset.themes else ""
+
+
+def _unknown(kind: str, wanted: str, choices: Iterable[str], dataset: Dataset | None = None) -> UsageError:
     choices = list(choices)
-    close = _closest(wanted, choices)
-    hint = f"; did you mean: {', '.join(close)}?" if close else f"; valid values: {', '.join(sorted(choices)[:12])}"
-    return UsageError(f"unknown {kind} {wanted!r}{hint}")
+    close = closest(wanted, choices)
+    hint = _suggestions(close) if close else choices_text(kind, choices)
+    pointer = _theme_hint(dataset, kind, wanted) if dataset is not None else ""
+    return UsageError(f"unknown {kind} {wanted!r}{pointer}\n{hint}")
 
 
 class Resolved(NamedTuple):
@@ -112,8 +125,8 @@ def match_country(dataset: Dataset, text: str) -> Resolved:
     if len(misspelt) == 1:
         code = countries.resolve_country(misspelt[0]) or ""
         return Resolved((code,), f"--country {text}: taken as {misspelt[0]} ({code}), the closest spelling")
-    hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
-    raise UsageError(f"unknown country {text!r}{hint}")
+    hint = "\n" + _suggestions(suggestions) if suggestions else ""
+    raise UsageError(f"unknown country {text!r}{_theme_hint(dataset, 'country', text)}{hint}")
 
 
 def resolve_theme(dataset: Dataset, text: str) -> str:
@@ -156,7 +169,7 @@ def match_actor(dataset: Dataset, text: str) -> Resolved:
     if chosen:
         listed = "".join(f"\n  {a.id}  {a.name}" for a in chosen)
         raise UsageError(f"--actor {text} could be any of {len(chosen)} actors; give one of their ids:{listed}")
-    raise _unknown("actor", text, [a.name for a in dataset.actors.values()])
+    raise _unknown("actor", text, [a.name for a in dataset.actors.values()], dataset)
 
 
 def _actor_keys(actor) -> list[str]:
@@ -188,7 +201,7 @@ def resolve_source(dataset: Dataset, text: str) -> tuple[str, ...]:
     matches = tuple(s.id for s in dataset.sources.values() if key in normalize(s.publisher))
     if matches:
         return matches
-    raise _unknown("source", text, [*dataset.sources, *{s.publisher for s in dataset.sources.values()}])
+    raise _unknown("source", text, [*dataset.sources, *{s.publisher for s in dataset.sources.values()}], dataset)
 
 
 def resolve_filters(
@@ -216,8 +229,8 @@ def resolve_filters(
         countries=tuple(dict.fromkeys(r.values[0] for r in countries)),
         actors=tuple(dict.fromkeys(a for r in actors for a in r.values)),
         themes=tuple(dict.fromkeys(resolve_theme(dataset, t) for t in theme)),
-        since=parse_user_date(since, end=False) if since else None,
-        until=parse_user_date(until, end=True) if until else None,
+        since=parse_user_date(since, end=False, option="--since") if since else None,
+        until=parse_user_date(until, end=True, option="--until") if until else None,
         texts=tuple(normalize(t) for t in text if normalize(t)),
         sources=tuple(dict.fromkeys(s for name in source for s in resolve_source(dataset, name))),
         limit=limit,

@@ -44,7 +44,8 @@ def _version(value: bool) -> None:
 def global_options(
     data: Annotated[
         Path | None,
-        typer.Option("--data", envvar="NKWATCH_DATA", help="Dataset folder to use instead of the bundled one."),
+        typer.Option("--data", envvar="NKWATCH_DATA",
+                     help="Dataset folder to use instead of the bundled one; may also come after the command."),
     ] = None,
     no_pager: Annotated[bool, typer.Option("--no-pager", help="Never page long output.")] = False,
     version: Annotated[
@@ -154,6 +155,15 @@ def _click_exception_class() -> type:
     return next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 
+def _command_path(context) -> str:
+    """'nkwatch timeline' for an error in timeline's options, 'nkwatch' for one before any command."""
+    names = []
+    while context is not None and context.parent is not None:
+        names.insert(0, context.info_name)
+        context = context.parent
+    return " ".join(["nkwatch", *names])
+
+
 def _quiet_broken_pipe() -> int:
     # The reader went away (`nkwatch timeline | head -1`): stop quietly, as Unix tools do.
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -165,7 +175,7 @@ def _run(arguments: list[str]) -> int | None:
     """Run one command line; every error a user can cause becomes its message and exit code."""
     click_exception = _click_exception_class()
     try:
-        code = app(args=arguments, standalone_mode=False)
+        code = app(args=arguments, prog_name="nkwatch", standalone_mode=False)
         settle()
     except NkwatchError as error:
         from nkwatch.cli.commands import requested_command
@@ -175,7 +185,7 @@ def _run(arguments: list[str]) -> int | None:
     except click_exception as error:
         settle()
         error_line(f"error: {error.format_message()}")
-        say("Try 'nkwatch --help' for help.")
+        say(f"Try '{_command_path(getattr(error, 'ctx', None))} --help' for help.")
         code = getattr(error, "exit_code", EXIT_USAGE)
     except (typer.Abort, KeyboardInterrupt):
         code = EXIT_INTERRUPTED
@@ -200,6 +210,10 @@ def main(argv: list[str] | None = None) -> None:
         error_line(f"argument {bad} is not UTF-8 text")
         sys.exit(EXIT_USAGE)
     completing = any(name.endswith("_COMPLETE") for name in os.environ)
+    if not completing:
+        from nkwatch.cli.commands import hoist_global_options
+
+        arguments = hoist_global_options(arguments)
     register([] if completing else arguments)
     if wants_help(arguments):
         load_help_renderer()

@@ -26,10 +26,23 @@ CSV_ONLY = ("excel", "raw")
 def chosen_format(format_: str | None, output: Path | None) -> str:
     """The format asked for, or the one the output file's extension names; a usage error when there is neither."""
     if format_:
+        _refuse_contradiction(format_, output)
         return format_
     if output is None or str(output) == "-":
         raise UsageError(f"give --format ({', '.join(FORMATS)}) or an -o file whose extension names one")
     return format_from_extension(output)
+
+
+def _refuse_contradiction(format_: str, output: Path | None) -> None:
+    """A usage error when the output file's extension names another format than --format (-f csv -o y.json)."""
+    from nkwatch.export import EXTENSIONS
+
+    name = output.name.lower() if output is not None and str(output) != "-" else ""
+    named = next((fmt for suffix, fmt in EXTENSIONS if name.endswith(suffix)), None)
+    if named and named != format_:
+        ending = next((suffix for suffix, fmt in EXTENSIONS if fmt == format_), None)
+        fix = f"drop --format, or write to a file ending in {ending}" if ending else "drop --format, or rename the file"
+        raise UsageError(f"--format {format_} contradicts {output.name}, whose extension means {named}; {fix}")
 
 
 def check_options(name: str, excel: bool, raw: bool, figures: bool) -> None:

@@ -20,10 +20,20 @@ from nkwatch.cli.options import (
     TextFilter,
     Theme,
     Until,
+    Verbose,
     complete_event,
     filters_from,
 )
-from nkwatch.cli.output import DEFAULT_DISPLAY_LIMIT, note, print_line, print_text, show, show_json
+from nkwatch.cli.output import (
+    DEFAULT_DISPLAY_LIMIT,
+    layout_width,
+    note,
+    print_line,
+    print_text,
+    show,
+    show_json,
+    terminal_width,
+)
 from nkwatch.errors import UsageError
 
 
@@ -65,10 +75,10 @@ def _how_matched(match) -> str | None:
 
 
 def _display_limit(limit: int | None, as_json: bool) -> int | None:
-    """JSON gets the whole selection unless --limit is given; the terminal stops at a default."""
+    """JSON and piped rows get the whole selection unless --limit is given; the terminal stops at a default."""
     if limit is not None:
         return limit or None
-    return None if as_json else DEFAULT_DISPLAY_LIMIT
+    return None if as_json or terminal_width() is None else DEFAULT_DISPLAY_LIMIT
 
 
 def _select(country, actor, theme, since, until, text, source, limit, as_json):
@@ -80,6 +90,14 @@ def _select(country, actor, theme, since, until, text, source, limit, as_json):
     events = select_events(dataset, filters._replace(limit=cap))
     total = count_events(dataset, filters) if cap is not None and len(events) == cap else len(events)
     return dataset, events, total
+
+
+def listing(render_terminal, render_rows):
+    """A terminal layout at the screen's width, or tab-separated rows with every value whole when piped."""
+    from nkwatch.layout import tsv
+
+    width = terminal_width()
+    return tsv(render_rows()) if width is None else render_terminal(width)
 
 
 def _events_out(dataset, events, total, renderable, as_json: bool, no_pager: bool) -> None:
@@ -95,7 +113,10 @@ def _events_out(dataset, events, total, renderable, as_json: bool, no_pager: boo
     if not events:
         note("No events match these filters.")
         return
-    extra = more_line(len(events), total)
+    renderable = renderable()
+    extra = more_line(len(events), total) if terminal_width() else None
+    if extra is None and len(events) < total:
+        note(f"nkwatch: {total - len(events)} more not shown; use --limit 0 for all")
     show(Group(renderable, extra) if extra else renderable, pager=not no_pager)
 
 
@@ -116,7 +137,10 @@ def timeline(country: Country = None, actor: Actor = None, theme: Theme = None, 
     from nkwatch.render import timeline as render_timeline
 
     dataset, events, total = _select(country, actor, theme, since, until, text, source, limit, json)
-    _events_out(dataset, events, total, render_timeline(events), json, no_pager)
+    from nkwatch.render import event_rows
+
+    _events_out(dataset, events, total, lambda: listing(lambda width: render_timeline(events, width),
+                                                        lambda: event_rows(dataset, events)), json, no_pager)
 
 
 @app.command("list")
@@ -135,21 +159,20 @@ def list_events(country: Country = None, actor: Actor = None, theme: Theme = Non
       nkwatch list --source "Daily NK" --json
     """
     from nkwatch.query import sort_events
-    from nkwatch.render import event_table
+    from nkwatch.render import event_rows, event_table
 
     dataset, events, total = _select(country, actor, theme, since, until, text, source, 0, json)
     cap = _display_limit(limit, json)
     events = sort_events(events, sort)[:cap] if cap else sort_events(events, sort)
-    from nkwatch.cli.output import make_console
-
-    _events_out(dataset, events, total, event_table(dataset, events, make_console().width), json, no_pager)
+    _events_out(dataset, events, total, lambda: listing(lambda width: event_table(dataset, events, width),
+                                                        lambda: event_rows(dataset, events)), json, no_pager)
 
 
 @app.command("show")
 def show_event(name: Annotated[str, typer.Argument(help="Event id, title, alias, or words of its names or text; "
                                                         "spelling forgiven.",
                                                    autocompletion=complete_event)],
-               json: Json = False, no_pager: NoPager = False) -> None:
+               json: Json = False, no_pager: NoPager = False, verbose: Verbose = False) -> None:
     """Everything about one event: date and how sure, places, actors, people, summary, disputes, sources.
 
     Examples:
@@ -172,7 +195,7 @@ def show_event(name: Annotated[str, typer.Argument(help="Event id, title, alias,
         return
     from nkwatch.render import event_page
 
-    show(event_page(dataset, event, figures), pager=not no_pager)
+    show(event_page(dataset, event, figures, layout_width(), verbose), pager=not no_pager)
 
 
 @app.command()
@@ -201,9 +224,9 @@ def search(query: Annotated[str, typer.Argument(help="Words to look for; every w
     if not hits:
         note(f"Nothing matches {query!r}.")
         return
-    from nkwatch.render import search_results
+    from nkwatch.render import search_results, search_rows
 
-    show(search_results(hits), pager=not no_pager)
+    show(listing(lambda width: search_results(hits, width), lambda: search_rows(hits)), pager=not no_pager)
 
 
 @app.command()
@@ -235,9 +258,10 @@ def facts(query: Annotated[str | None, typer.Argument(help="Words the figure mus
     if not figures:
         note("No figures match.")
         return
-    from nkwatch.render import figure_table
+    from nkwatch.render import figure_rows, figure_table
 
-    show(figure_table(dataset, figures), pager=not no_pager)
+    show(listing(lambda width: figure_table(dataset, figures, width), lambda: figure_rows(dataset, figures)),
+         pager=not no_pager)
 
 
 CiteFormat = Enum("CiteFormat", {name: name for name in CITE_FORMATS}, type=str)
