@@ -267,7 +267,7 @@ def test_match_country_takes_only_a_misspelling_of_one_country(bundled):
 
     assert match_country(bundled, "Qatar") == Resolved(("QA",))
     assert match_country(bundled, "Quatar").values == ("QA",)
-    with pytest.raises(UsageError, match="did you mean: Australia, Austria"):
+    with pytest.raises(UsageError, match="Did you mean:\n  Australia\n  Austria"):
         match_country(bundled, "Austrlia")
 
 
