@@ -105,9 +105,12 @@ QUALIFIER_WORDS = {"about": "about", "more-than": "more than", "at-least": "at l
 def value_text(value: Range, qualifier: str | None = None) -> str:
     """A figure's value as a person writes it: 'about 3,000', '4,500–10,000', 'almost 40'; a value the source gave
     only in words keeps them, quoted, with our reading after: '“dozens” (read as at least 24)'."""
-    if value.wording is not None:
-        return f"“{value.wording}” (read as {_bounds_text(value, qualifier or 'at-least')})"
-    return _bounds_text(value, qualifier)
+    if value.wording is None:
+        return _bounds_text(value, qualifier)
+    reading = _bounds_text(value, qualifier)
+    if reading.casefold() == value.wording.casefold():  # "at least 40": the words are the reading
+        return f"“{value.wording}”"
+    return f"“{value.wording}” (read as {reading})"
 
 
 def _bounds_text(value: Range, qualifier: str | None) -> str:

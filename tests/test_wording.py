@@ -9,6 +9,8 @@ import json
 import pytest
 
 from clirun import run
+from nkwatch.models import Range
+from nkwatch.serialize import value_text
 
 VAGUE_FIGURE = """\
 id: yanji-crowd
@@ -64,3 +66,16 @@ def test_max_is_required_when_there_is_no_wording(nk, mini):
     result = nk("validate")
     assert result.code == 1
     assert "yanji-crowd.yaml:3" in result.err
+
+
+@pytest.mark.parametrize(("value", "qualifier", "shown"), [
+    (Range(24, None, "dozens"), None, "“dozens” (read as at least 24)"),
+    (Range(40, 40, "some 40"), None, "“some 40” (read as 40)"),
+    (Range(40, None, "at least 40"), None, "“at least 40”"),
+    (Range(20, 29, "in his 20s"), None, "“in his 20s” (read as 20–29)"),
+    (Range(200_000_000, None, "hundreds of millions"), "at-least",
+     "“hundreds of millions” (read as at least 200,000,000)"),
+    (Range(3000, 3000), "about", "about 3,000"),
+])
+def test_a_value_in_words_shows_the_words_then_our_reading_only_when_it_adds_something(value, qualifier, shown):
+    assert value_text(value, qualifier) == shown
