@@ -166,14 +166,14 @@ def test_unreadable_file(capsys, tmp_path):
 def test_unreadable_file_simulated(capsys, tmp_path, monkeypatch):
     root = dataset_with(tmp_path)
     locked = root / "events" / "kim-defects.yaml"
-    import builtins
+    real_open = os.open
 
     def guarded_open(path, *args, **kwargs):
         if Path(path) == locked:
             raise PermissionError(13, "Permission denied")
-        return builtins.open(path, *args, **kwargs)
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr("nkwatch.yamlread.open", guarded_open, raising=False)  # the reader's own name for open
+    monkeypatch.setattr(os, "open", guarded_open)
     _one_problem(capsys, root, f"{locked}: cannot be read: permission denied")
 
 
