@@ -13,7 +13,7 @@ before the policy, or from a file name, is held to it too:
   themselves they break JavaScript strings and split lines where a reader sees none.
 
 Nothing is made visible instead: the cleaned text is what every output carries, terminal, JSON, CSV, Markdown, HTML,
-ICS and TimelineJS alike, and a CSV cell is checked for a formula only after cleaning, so ``\\u200b=1+1`` is seen
+ICS and TimelineJS alike, and the CSV formula guard looks past the removed characters, so ``\\u200b=1+1`` is seen
 as the formula it would be. File names and keys in messages are not cleaned but escaped (``errors.printable_name``),
 so that the file can be found.
 """
@@ -41,6 +41,12 @@ def strip_unsafe(text: str) -> str:
     if _still_unsafe(text):
         text = "".join(c for c in text if c in "\t\n" or unicodedata.category(c) not in _REMOVED_CATEGORIES)
     return text
+
+
+def strip_unsafe_json(text: str) -> str:
+    """JSON text (as json.dumps writes it, which escapes C0 controls itself) held to the same policy: the removed
+    characters gone, U+2028/U+2029 (only ever inside strings) written as the newline escape."""
+    return _LINE_BREAKS.sub(r"\\n", _UNSAFE.sub("", text))
 
 
 def _still_unsafe(text: str) -> bool:

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from clirun import run
 from conftest import MINI
 from nkwatch.errors import DataError
-from nkwatch.export.csv import FORMULA_STARTS, csv_line
+from nkwatch.export.csv import csv_line, starts_formula
 from nkwatch.loader import load_dataset
 from nkwatch.yamlread import YamlProblem, decode_text, parse_document
 
@@ -272,5 +272,5 @@ def test_a_csv_line_is_what_the_csv_module_writes(cells, csv_lines):
 def test_a_csv_line_neutralises_exactly_the_text_cells_starting_a_formula(cells, csv_lines):
     written = io.StringIO()
     csv.writer(written, lineterminator="\r\n").writerow(
-        ["'" + c if isinstance(c, str) and c.startswith(FORMULA_STARTS) else c for c in cells])
+        ["'" + c if isinstance(c, str) and starts_formula(c) else c for c in cells])
     assert csv_line(cells) == written.getvalue()

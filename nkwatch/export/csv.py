@@ -1,8 +1,9 @@
 """CSV: one row per event (or per figure), RFC 4180 quoting, with cells a spreadsheet would run neutralised.
 
 A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, or a full-width ``＝＋－＠``, is
-read by Excel, LibreOffice and Google Sheets as a formula (``=HYPERLINK(…)`` can leak data or run commands); such a
-cell gets a leading apostrophe, which spreadsheets show as text. ``raw=True`` writes cells as they are.
+read by Excel, LibreOffice and Google Sheets as a formula (``=HYPERLINK(…)`` can leak data or run commands), and so
+is one that starts so behind invisible characters (``\\u200b=1+1``); such a cell gets a leading apostrophe, which
+spreadsheets show as text. ``raw=True`` writes cells as they are.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TextIO
 
 from nkwatch.models import Dataset, Event, Figure
 from nkwatch.serialize import discrepancy_dict, figure_dict, number, source_dict
+from nkwatch.textnorm import strip_unsafe
 
 EVENT_COLUMNS = ("id", "title", "date", "start", "end", "date_note", "countries", "places", "actors", "themes",
                  "people_min", "people_max", "summary", "sources", "basis", "asserted_by", "outlets", "related",
@@ -28,6 +30,17 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 """First characters that make a spreadsheet read a cell as a formula."""
 
 LIST_SEPARATOR = "; "
+
+
+def starts_formula(cell: str) -> bool:
+    """True when a spreadsheet may run the cell: it starts with a formula character, or does once the characters
+    nkwatch's text policy removes (zero-width and other invisible ones, see nkwatch.textnorm) are taken away."""
+    if cell.startswith(FORMULA_STARTS):
+        return True
+    first = cell[:1]
+    if not first or " " <= first <= "~" or strip_unsafe(first):  # the usual case: a visible first character
+        return False
+    return strip_unsafe(cell).startswith(FORMULA_STARTS)
 
 
 def joined(values: Iterable[str]) -> str:
@@ -140,7 +153,17 @@ def _line_maker(raw: bool):
         _compiled_csv_line = compiled("_csvline", "csv_line") or False
     if not _compiled_csv_line:
         return partial(python_csv_line, raw=raw)
-    return partial(_compiled_csv_line, None if raw else _FORMULA_CHARACTERS)
+    if raw:
+        return partial(_compiled_csv_line, None)
+    return partial(_compiled_with_hidden_formulas, _compiled_csv_line)
+
+
+def _compiled_with_hidden_formulas(compiled_line, cells) -> str:
+    """The compiled line, with the cells hiding a formula behind invisible characters (which the C code does not
+    look past) given their apostrophe first."""
+    cells = ["'" + cell if cell.__class__ is str and not " " <= cell[:1] <= "~" and starts_formula(cell) else cell
+             for cell in cells]
+    return compiled_line(_FORMULA_CHARACTERS, cells)
 
 
 _compiled_csv_line = None  # set by _line_maker() on first use
@@ -158,7 +181,7 @@ def python_csv_line(cells: Iterable[object], raw: bool = False) -> str:
     for cell in cells:
         if cell.__class__ is not str:
             cell = "" if cell is None else str(cell)
-        elif not raw and cell.startswith(FORMULA_STARTS):
+        elif not raw and starts_formula(cell):
             cell = "'" + cell
         if "," in cell or '"' in cell or "\n" in cell or "\r" in cell:
             cell = '"' + cell.replace('"', '""') + '"'

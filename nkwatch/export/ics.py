@@ -45,15 +45,24 @@ def fold(line: str) -> str:
 
 
 def _day(value: date) -> str:
-    return value.strftime("%Y%m%d")
+    # Written out rather than with strftime, which gives year 1 as "1", not "0001", on some platforms.
+    return f"{value.year:04d}{value.month:02d}{value.day:02d}"
 
 
-def day_span(event: Event) -> tuple[date, date]:
-    """The first day and the exclusive end (the day after the last) of an event; one day when open at an end."""
+def day_span(event: Event) -> tuple[date, date | None]:
+    """The first day and the exclusive end (the day after the last) of an event; one day when open at an end. The
+    end is None when the last day is 31 Dec 9999, the last day a date can name."""
     start, end = event.date.start, event.date.end
     first = start or end
     last = end if start and end else first
-    return first, last + timedelta(days=1)
+    return first, (last + timedelta(days=1) if last < date.max else None)
+
+
+def end_line(first: date, after: date | None) -> str:
+    """DTEND, or where the day after the event cannot be written (after 9999-12-31), DURATION in days."""
+    if after is not None:
+        return f"DTEND;VALUE=DATE:{_day(after)}"
+    return f"DURATION:P{(date.max - first).days + 1}D"
 
 
 def stamp(dataset: Dataset, event: Event) -> str:
@@ -90,7 +99,7 @@ def event_lines(dataset: Dataset, event: Event) -> Iterator[str]:
     yield f"UID:{event.id}@nkwatch"
     yield f"DTSTAMP:{stamp(dataset, event)}"
     yield f"DTSTART;VALUE=DATE:{_day(first)}"
-    yield f"DTEND;VALUE=DATE:{_day(after)}"
+    yield end_line(first, after)
     yield f"SUMMARY:{escape_text(data['title'])}"
     yield f"DESCRIPTION:{escape_text(description(data, people_text(event.people)))}"
     if data["places"]:

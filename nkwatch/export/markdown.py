@@ -14,6 +14,7 @@ from typing import TextIO
 
 from nkwatch.models import Dataset, Event
 from nkwatch.serialize import event_dict, people_text
+from nkwatch.textnorm import strip_unsafe
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&!])")
 _LINE_START = re.compile(r"^[#+\->=]")
@@ -24,7 +25,7 @@ _AUTOLINK_SAFE = re.compile(r"https?://[^\s<>]+", re.IGNORECASE)
 
 def escape(text: str) -> str:
     """Text that Markdown shows as the characters it is: special characters escaped, on one line."""
-    one_line = _SPACES.sub(" ", text).strip()
+    one_line = _SPACES.sub(" ", strip_unsafe(text)).strip()
     return _INLINE.sub(r"\\\1", one_line)
 
 
