@@ -65,7 +65,7 @@ class Problem(NamedTuple):
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        subject = " ".join(excerpt(part) for part in (self.record, self.field) if part)
+        subject = " ".join(excerpt(printable_name(part)) for part in (self.record, self.field) if part)
         # Every value a message quotes is an excerpt already; this bounds a message that forgot to.
         return f"{where}: {subject + ': ' if subject else ''}{excerpt(self.message, MESSAGE_CHARACTERS)}"
 

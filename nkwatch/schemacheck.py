@@ -183,12 +183,19 @@ def _compile_any_of(schema: dict) -> Check:
     wanted = wanted[0].lower() + wanted[1:]
 
     def check(value, path, problems):
+        trials = []
         for option in options:
             trial: list = []
             result = option(value, path, trial)
             if not trial:
                 return result
-        problems.append((path, f"expected {wanted}, found {describe(value)}"))
+            trials.append(trial)
+        # One option took the value's type and refused it (a number of 5,000 digits): its reason says more.
+        specific = [trial for trial in trials if not trial[0][1].startswith("expected ")]
+        if len(specific) == 1:
+            problems.extend(specific[0])
+        else:
+            problems.append((path, f"expected {wanted}, found {describe(value)}"))
         return None
 
     return check
@@ -296,6 +303,11 @@ def _number(text: str, path: Path_, problems: list, check_number: Check) -> int 
     return check_number(number, path, problems)
 
 
+def _digits_hint(text: str) -> str:
+    """What to say of a value holding digits of another script (``٢٠١٦``), which look right and match nothing."""
+    return "; write digits as 0-9" if any(c.isdigit() and not c.isascii() for c in text) else ""
+
+
 def _compile_bounds(schema: dict) -> Check:
     low, high = schema.get("minimum"), schema.get("maximum")
 
@@ -320,7 +332,7 @@ def _compile_string(schema: dict) -> Check:
         if len(text) > longest:
             problems.append((path, f"is {len(text)} characters long; at most {longest} are allowed"))
         if pattern and not pattern.search(text):
-            problems.append((path, f"{excerpt(text)!r} is not valid: expected {hint}"))
+            problems.append((path, f"{excerpt(text)!r} is not valid: expected {hint}{_digits_hint(text)}"))
         return text
 
     return check
