@@ -375,3 +375,14 @@ def test_add_onto_a_full_disk_exits_1_with_one_line(capsys, root, tmp_path, monk
     assert result.err == (f"nkwatch: cannot write to {root}/events: {os.strerror(errno.ENOSPC)}; nothing was "
                           "written\n")
     assert not list((root / "events").glob(".*"))
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full to stand for a full disk")
+@pytest.mark.parametrize("command", [["export", "--format", "json"], ["timeline"]])
+def test_output_onto_a_full_disk_exits_1_with_one_line(root, tmp_path, command):
+    import subprocess
+
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "nkwatch", "--data", str(root), *command], stdout=full,
+                              stderr=subprocess.PIPE, text=True, env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)})
+    assert (done.returncode, done.stderr) == (1, f"nkwatch: cannot write the output: {os.strerror(errno.ENOSPC)}\n")
