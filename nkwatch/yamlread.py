@@ -238,13 +238,13 @@ def python_parse_document(text: str) -> Document:
         raise YamlProblem(f"holds the control character U+{error.character:04X}, which YAML does not allow", line) \
             from None
     except yaml.YAMLError as error:
-        raise YamlProblem(f"YAML error: {error}") from None
+        raise YamlProblem(f"YAML error: {excerpt(str(error))}") from None
     finally:
         parser.dispose()
 
 
 def _syntax_message(error) -> str:
-    message = f"YAML syntax error: {error.problem or 'not valid YAML'}"
+    message = f"YAML syntax error: {excerpt(error.problem or 'not valid YAML')}"
     if error.context and error.context_mark is not None:
         line, column = _position(error.context_mark)
         message += f" ({error.context} at line {line}, column {column})"
