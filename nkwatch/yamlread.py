@@ -5,6 +5,9 @@ no YAML 1.1 retyping (every scalar comes back as the text written, and the schem
 aliases (and so no alias bombs), no tags, no duplicate keys, no second document, bounded nesting. Each value's
 position is kept so that every problem can name its file, line and column.
 
+Files are read as carefully: a dataset's file is read only when it is a regular file inside the dataset (a pipe
+would block, a device never end, a link could lead to a private file), and never past the size limit.
+
 The walk is written twice. The C one (``nkwatch._yamlfast``, when it was built) drives libyaml itself and reads a
 file about three times as fast, but it only reads files with nothing to report: on anything the reader refuses it
 gives up, and the Python walk over PyYAML's events reads the text again and words the message.
@@ -122,8 +125,7 @@ def _read_bytes(path: str, dataset: str | os.PathLike | None) -> bytes:
     handle = os.open(path, flags)
     try:
         opened = os.fstat(handle)
-        if dataset is not None and (opened.st_dev, opened.st_ino, opened.st_mode) != (
-                status.st_dev, status.st_ino, status.st_mode):
+        if dataset is not None and _identity(opened) != _identity(status):
             raise YamlProblem("changed while it was being read; run the command again")
         data = _read_at_most(handle, MAX_FILE_BYTES + 1)
     finally:
@@ -131,6 +133,11 @@ def _read_bytes(path: str, dataset: str | os.PathLike | None) -> bytes:
     if len(data) > MAX_FILE_BYTES:
         raise YamlProblem(f"is over {MAX_FILE_BYTES // 1_000_000} MB; {_SIZE_LIMIT}")
     return data
+
+
+def _identity(status: os.stat_result) -> tuple[int, int, int]:
+    """Which file a status is of, and its kind: what must not change between checking a file and opening it."""
+    return status.st_dev, status.st_ino, stat.S_IFMT(status.st_mode)
 
 
 def _dataset_file_status(path: str, dataset: str | os.PathLike) -> tuple[os.stat_result, int]:
