@@ -11,7 +11,11 @@ import re
 from datetime import date
 from typing import NamedTuple
 
-_SINGLE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%])?")
+from nkwatch.errors import excerpt
+
+# ASCII digits only, matched whole (fullmatch): Python's \d would take Arabic-Indic or full-width digits for a date
+# that no EDTF reader accepts.
+_SINGLE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([~?%])?")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DATE_FORMS = "YYYY, YYYY-MM, YYYY-MM-DD (each may end in ~ or ?), A/B, ../B or A/.."
 
@@ -115,8 +119,10 @@ def parse_bound(text: str) -> Bound:
     """Parse one single date (``2016``, ``2016-08``, ``2016-08-25``, with ``~``/``?``) or raise ValueError."""
     match = _SINGLE.fullmatch(text)
     if not match:
-        raise ValueError(f"{text!r} is not a date; use {DATE_FORMS}")
+        raise ValueError(f"{excerpt(text)!r} is not a date; use {DATE_FORMS}")
     year, month, day, qualifier = match.groups()
+    if year == "0000":  # the one four-digit year Python's dates, and so every export, cannot hold
+        raise ValueError(f"{text!r} has year 0000; years run 0001 to 9999")
     bound = Bound(int(year), int(month) if month else None, int(day) if day else None,
                   qualifier == "~" or qualifier == "%", qualifier == "?" or qualifier == "%")
     if bound.month is not None and not 1 <= bound.month <= 12:
@@ -129,14 +135,14 @@ def parse_bound(text: str) -> Bound:
 
 
 def parse_edtf(text: str) -> EDTFDate:
-    """Parse a stored date in nkwatch's EDTF subset, or raise ValueError saying what is valid."""
-    text = text.strip()
+    """Parse a stored date in nkwatch's EDTF subset, written exactly (no spaces or line break around it), or raise
+    ValueError saying what is valid."""
     if "/" not in text:
         bound = parse_bound(text)
         return EDTFDate(text, bound, bound)
     left, _, right = text.partition("/")
     if left == ".." and right == "..":
-        raise ValueError(f"{text!r} is open at both ends; give at least one date")
+        raise ValueError(f"{excerpt(text)!r} is open at both ends; give at least one date")
     lower = None if left == ".." else parse_bound(left)
     upper = None if right == ".." else parse_bound(right)
     if lower and upper and upper.last_day < lower.first_day:

@@ -9,13 +9,14 @@ are then put together, and every named id checked, into a ``Dataset``.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from nkwatch.dates import parse_edtf
-from nkwatch.errors import DataError, Problem
+from nkwatch.errors import PROBLEMS_PER_FILE, DataError, Problem, more_problems, printable_name
 from nkwatch.freshness import DATA_SUFFIXES, RECORD_FOLDERS
 from nkwatch.models import (
     Actor,
@@ -125,14 +126,20 @@ def _theme_problems(values: list) -> list[tuple[Path_, str]]:
     return found
 
 
-def read_record_file(folder: str, path: str | os.PathLike) -> FileResult:
-    """Read, parse and check one data file on its own, collecting every problem it has."""
+def read_record_file(folder: str, path: str | os.PathLike, dataset: str | os.PathLike | None = None) -> FileResult:
+    """Read, parse and check one data file on its own, collecting every problem it has.
+
+    Only a regular file inside the dataset (by default the folder holding the file's folder, or holding
+    themes.yaml) is read; anything else is a problem of its own (see ``yamlread.read_text``).
+    """
     # Imported here, as in check_record_text: a query served from the index never reads YAML.
     from nkwatch.yamlread import YamlProblem, read_text
 
     shown = os.fspath(path)
+    if dataset is None:
+        dataset = os.path.dirname(shown) if folder == "themes" else os.path.dirname(os.path.dirname(shown))
     try:
-        text = read_text(shown)
+        text = read_text(shown, dataset=dataset or os.curdir)
     except YamlProblem as error:
         return FileResult(folder, shown, problems=[Problem(shown, error.line, error.column, None, None,
                                                            error.message)])
@@ -157,8 +164,10 @@ def check_record_text(folder: str, text: str, shown: str, stem: str) -> FileResu
     found = list(checker.problems)
     if not found:
         found = _theme_problems(value) if folder == "themes" else _semantic_problems(folder, value, stem)
-    for where, message in found:
+    for where, message in found[:PROBLEMS_PER_FILE + 1]:
         result.problems.append(Problem(shown, *document.position(where), record, field_name(where), message))
+    if len(found) > PROBLEMS_PER_FILE:
+        result.problems[PROBLEMS_PER_FILE:] = [more_problems(shown, len(found) - PROBLEMS_PER_FILE)]
     if not found:
         result.value = value
         result.id_position = document.position(("id",))
@@ -167,26 +176,110 @@ def check_record_text(folder: str, text: str, shown: str, stem: str) -> FileResu
     return result
 
 
-def data_files(root: Path) -> Iterable[tuple[str, Path]]:
-    """Every data file of a dataset, as (folder, path): themes.yaml first, then each kind's files in name order."""
-    yield "themes", root / "themes.yaml"
+@dataclass
+class Listing:
+    """A dataset's data files as listed, and the names that are never handed on to be read."""
+
+    files: list[tuple[str, Path]] = field(default_factory=list)
+    """(folder, path) of each data file: themes.yaml first, then each kind's files in name order."""
+    refused: list[FileResult] = field(default_factory=list)
+    """One result, holding its problem, for each data file whose name is not UTF-8 text; its path is escaped."""
+
+
+def list_data_files(root: Path) -> Listing:
+    """Every data file of a dataset (see ``Listing``); the record folders are as check_root has found them."""
+    listing = Listing([("themes", root / "themes.yaml")])
     for folder in RECORD_FOLDERS:
         directory = root / folder
-        if directory.is_dir():
-            for path in sorted(directory.iterdir()):
-                if path.suffix in DATA_SUFFIXES:
-                    yield folder, path
+        try:
+            names = sorted(os.listdir(directory))
+        except FileNotFoundError:
+            continue
+        except OSError as error:  # changed since check_root looked
+            listing.refused.append(_refused(folder, str(directory), _unusable_folder(folder, error)))
+            continue
+        for name in names:
+            if os.path.splitext(name)[1] not in DATA_SUFFIXES:
+                continue
+            byte = _first_bad_byte(name)
+            if byte is None:
+                listing.files.append((folder, directory / name))
+            else:
+                message = f"the file name is not UTF-8 text (byte 0x{byte:02x}); rename the file after its record's id"
+                listing.refused.append(_refused(folder, printable_name(str(directory / name)), message))
+    return listing
+
+
+def data_files(root: Path) -> Iterable[tuple[str, Path]]:
+    """Every data file of a dataset whose name can be read, as (folder, path): themes.yaml first, then each kind's
+    files in name order (``list_data_files`` also gives the problems of those that cannot)."""
+    return iter(list_data_files(root).files)
+
+
+def _refused(folder: str, shown: str, message: str) -> FileResult:
+    return FileResult(folder, shown, problems=[Problem(shown, None, None, None, None, message)])
+
+
+def _first_bad_byte(name: str) -> int | None:
+    """The first byte of a file name that is not UTF-8 (Python keeps it as a lone surrogate), or None."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return name.encode("utf-8", "surrogateescape")[len(name[: error.start].encode("utf-8", "surrogateescape"))]
+    return None
 
 
 def check_root(root: Path) -> None:
-    """Raise DataError when the dataset folder is missing or not a folder."""
+    """Raise DataError when the dataset folder is missing or not a folder, or a record folder cannot be used: a file
+    where the folder belongs, a folder that cannot be read, a link leading out of the dataset or to nothing."""
     try:
         if root.is_dir():
-            return
+            problems = [problem for folder in RECORD_FOLDERS if (problem := _folder_problem(root, folder))]
+            if not problems:
+                return
+            raise DataError(problems)
         what = "is a file, not a dataset folder" if root.exists() else "does not exist"
     except OSError as error:  # a name the system refuses: too long, say
         what = f"cannot be opened: {error.strerror or error}"
     raise DataError([Problem(str(root), None, None, None, None, f"dataset folder {what}")])
+
+
+def _folder_problem(root: Path, folder: str) -> Problem | None:
+    """What makes a record folder unusable, or None when it is a readable folder inside the dataset (or absent)."""
+    from nkwatch.yamlread import is_inside
+
+    directory = root / folder
+    try:
+        status = os.lstat(directory)
+        if stat.S_ISLNK(status.st_mode):
+            if not is_inside(directory, root):
+                return _folder(directory, "is a link to a folder outside the dataset; links outside the dataset are "
+                                          "not followed")
+            status = os.stat(directory)
+        if not stat.S_ISDIR(status.st_mode):
+            return _folder(directory, f"is a file where the folder of {folder} records belongs; a dataset keeps its "
+                                      f"{folder} in a folder of that name")
+        with os.scandir(directory):
+            pass
+    except FileNotFoundError:
+        if os.path.lexists(directory):
+            return _folder(directory, "is a link to a folder that does not exist")
+        return None  # a dataset without records of this kind
+    except OSError as error:
+        return _folder(directory, _unusable_folder(folder, error))
+    return None
+
+
+def _folder(directory: Path, message: str) -> Problem:
+    return Problem(str(directory), None, None, None, None, message)
+
+
+def _unusable_folder(folder: str, error: OSError) -> str:
+    if isinstance(error, PermissionError):
+        return f"cannot be read: permission denied, so its {folder} cannot be checked"
+    if isinstance(error, NotADirectoryError):
+        return f"is a file where the folder of {folder} records belongs"
+    return f"cannot be read: {error.strerror or error}"
 
 
 def duplicate_problems(ids: Iterable[tuple[str, str, str, int | None, int | None]]) -> list[Problem]:
@@ -337,7 +430,14 @@ def load_dataset(path: str | os.PathLike | None = None) -> Dataset:
     """Load and validate the dataset at path (or the default one); raise DataError listing every problem."""
     root = dataset_path(path)
     check_root(root)
-    return assemble(root, [read_record_file(folder, file) for folder, file in data_files(root)])
+    return assemble(root, read_dataset_files(root))
+
+
+def read_dataset_files(root: Path) -> list[FileResult]:
+    """Every data file of the dataset at root, each read and checked on its own, in listing order; the files whose
+    names cannot be read come last, each with its problem."""
+    listing = list_data_files(root)
+    return [*(read_record_file(folder, file, root) for folder, file in listing.files), *listing.refused]
 
 
 def check_candidate(root: Path, folder: str, text: str, shown: str, stem: str) -> dict:
@@ -349,6 +449,5 @@ def check_candidate(root: Path, folder: str, text: str, shown: str, stem: str) -
     """
     check_root(root)
     candidate = check_record_text(folder, text, shown, stem)
-    results = [read_record_file(kind, path) for kind, path in data_files(root)]
-    assemble(root, [*results, candidate])
+    assemble(root, [*read_dataset_files(root), candidate])
     return candidate.value

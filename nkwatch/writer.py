@@ -151,11 +151,56 @@ def check_record(root: Path, folder: str, text: str, shown: str) -> dict:
 
 def _writable_folder(root: Path, folder: str) -> Path:
     directory = root / folder
+    refuse_links(root, directory)
     try:
         directory.mkdir(exist_ok=True)
     except OSError as error:
         raise _write_error(directory, error) from None
+    remove_abandoned_files(directory)
     return directory
+
+
+def refuse_links(root: Path, directory: Path) -> None:
+    """Raise WriteError when a folder to write in is a link, or lies outside the dataset at root once links are
+    resolved: nkwatch writes only inside the dataset, never through a link someone placed there."""
+    from nkwatch.yamlread import is_inside
+
+    if directory.is_symlink() or not is_inside(directory, root):
+        raise WriteError(f"cannot write to {directory}: it is a link, and nkwatch writes only into folders inside "
+                         "the dataset; nothing was written")
+
+
+ABANDONED_AFTER_SECONDS = 3600
+"""A temporary file of nkwatch's this old was left by a write that was killed: no write takes an hour."""
+_RANDOM_PART = r"\.[a-z0-9_]{8}\.tmp"  # tempfile.mkstemp's names: .NAME.XXXXXXXX.tmp
+_RECORD_TEMPORARY = re.compile(r"\.[a-z0-9-]+\.ya?ml" + _RANDOM_PART)
+
+
+def remove_abandoned_files(directory: Path, name: str | None = None) -> None:
+    """Delete the temporary files (of the file name, or of any) that a killed write left in directory.
+
+    Only regular files named as nkwatch names them and untouched for an hour go: a write still under way is not
+    that old, and checking whether its process runs would not work the same on every platform.
+    """
+    import time
+
+    pattern = re.compile(re.escape(f".{name}") + _RANDOM_PART) if name else _RECORD_TEMPORARY
+    too_old = time.time() - ABANDONED_AFTER_SECONDS
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") and pattern.fullmatch(entry.name):
+                    _remove_if_older(entry, too_old)
+    except OSError:
+        pass  # a folder that cannot be listed: the write itself will say why
+
+
+def _remove_if_older(entry: os.DirEntry, too_old: float) -> None:
+    try:
+        if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < too_old:
+            os.unlink(entry.path)
+    except OSError:
+        pass  # removed meanwhile by another write, or not ours to remove
 
 
 def _write_error(where: Path, error: OSError) -> WriteError:

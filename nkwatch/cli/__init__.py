@@ -6,6 +6,7 @@ Every error a user can cause is turned into one line on stderr and a documented 
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Annotated
 import typer
 
 from nkwatch import __version__
-from nkwatch.errors import EXIT_INTERRUPTED, EXIT_USAGE, DataError, NkwatchError, NotFoundError
+from nkwatch.errors import EXIT_DATA, EXIT_INTERRUPTED, EXIT_USAGE, DataError, NkwatchError, NotFoundError
 from nkwatch.freshness import StaleIndex, settle
 
 app = typer.Typer(
@@ -171,6 +172,18 @@ def _quiet_broken_pipe() -> int:
     return 0
 
 
+_OUTPUT_FAILURES = {getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO") if hasattr(errno, name)}
+"""Why writing the output can fail once it has started: a full disk or quota, a file too big, a device error."""
+
+
+def _output_failed(error: OSError) -> int:
+    # `nkwatch export > /dev/full`: one line, exit 1 as for any write that fails; stdout is dropped so that the
+    # interpreter's own flush at exit does not fail again with a traceback.
+    error_line(f"cannot write the output: {error.strerror or error}")
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_DATA
+
+
 def _run(arguments: list[str]) -> int | None:
     """Run one command line; every error a user can cause becomes its message and exit code."""
     click_exception = _click_exception_class()
@@ -191,6 +204,10 @@ def _run(arguments: list[str]) -> int | None:
         code = EXIT_INTERRUPTED
     except BrokenPipeError:
         code = _quiet_broken_pipe()
+    except OSError as error:
+        if error.errno not in _OUTPUT_FAILURES:
+            raise
+        code = _output_failed(error)
     except SystemExit as error:
         # Typer turns a broken pipe inside a command into exit status 1 and its own SystemExit.
         if not isinstance(error.__context__, BrokenPipeError):
@@ -227,4 +244,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         code = _quiet_broken_pipe()
+    except OSError as error:
+        if error.errno not in _OUTPUT_FAILURES:
+            raise
+        code = _output_failed(error)
     sys.exit(code if isinstance(code, int) else 0)

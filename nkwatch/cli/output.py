@@ -69,7 +69,9 @@ def show(renderable, *, pager: bool = True) -> None:
 
 def show_json(value) -> None:
     """Print a JSON document: UTF-8, two-space indent, keys in the documented order."""
-    text = json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    from nkwatch.textnorm import strip_unsafe_json
+
+    text = strip_unsafe_json(json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)) + "\n"
     settle()
     sys.stdout.write(text)
 

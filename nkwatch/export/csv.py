@@ -7,8 +7,9 @@ separator the reader picks: list cells joined with ``; `` stay one cell, and a t
 into a second cell that starts a live formula. Other cells are written bare, as RFC 4180 allows.
 
 A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, or a full-width ``＝＋－＠``, is
-read by Excel, LibreOffice and Google Sheets as a formula (``=HYPERLINK(…)`` can leak data or run commands); such a
-cell gets a leading apostrophe, which spreadsheets show as text. ``raw=True`` writes cells as they are.
+read by Excel, LibreOffice and Google Sheets as a formula (``=HYPERLINK(…)`` can leak data or run commands), and so
+is one that starts so behind invisible characters (``\\u200b=1+1``); such a cell gets a leading apostrophe, which
+spreadsheets show as text. ``raw=True`` writes cells as they are.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from nkwatch.models import Dataset, Event, Figure, Range
 from nkwatch.serialize import claim_text, discrepancy_dict, figure_dict, number, source_dict
+from nkwatch.textnorm import strip_unsafe
 
 if TYPE_CHECKING:
     from nkwatch.export.about import About
@@ -37,6 +39,17 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 """First characters that make a spreadsheet read a cell as a formula."""
 
 LIST_SEPARATOR = "; "
+
+
+def starts_formula(cell: str) -> bool:
+    """True when a spreadsheet may run the cell: it starts with a formula character, or does once the characters
+    nkwatch's text policy removes (zero-width and other invisible ones, see nkwatch.textnorm) are taken away."""
+    if cell.startswith(FORMULA_STARTS):
+        return True
+    first = cell[:1]
+    if not first or " " <= first <= "~" or strip_unsafe(first):  # the usual case: a visible first character
+        return False
+    return strip_unsafe(cell).startswith(FORMULA_STARTS)
 
 
 def joined(values: Iterable[str]) -> str:
@@ -165,7 +178,17 @@ def _line_maker(raw: bool):
         _compiled_csv_line = compiled("_csvline", "csv_line") or False
     if not _compiled_csv_line:
         return partial(python_csv_line, raw=raw)
-    return partial(_compiled_csv_line, None if raw else _FORMULA_CHARACTERS)
+    if raw:
+        return partial(_compiled_csv_line, None)
+    return partial(_compiled_with_hidden_formulas, _compiled_csv_line)
+
+
+def _compiled_with_hidden_formulas(compiled_line, cells) -> str:
+    """The compiled line, with the cells hiding a formula behind invisible characters (which the C code does not
+    look past) given their apostrophe first."""
+    cells = ["'" + cell if cell.__class__ is str and not " " <= cell[:1] <= "~" and starts_formula(cell) else cell
+             for cell in cells]
+    return compiled_line(_FORMULA_CHARACTERS, cells)
 
 
 _compiled_csv_line = None  # set by _line_maker() on first use
@@ -183,7 +206,7 @@ def python_csv_line(cells: Iterable[object], raw: bool = False) -> str:
     for cell in cells:
         if cell.__class__ is not str:
             cell = "" if cell is None else str(cell)
-        elif not raw and cell.startswith(FORMULA_STARTS):
+        elif not raw and starts_formula(cell):
             cell = "'" + cell
         if "," in cell or ";" in cell or '"' in cell or "\t" in cell or "\n" in cell or "\r" in cell:
             cell = '"' + cell.replace('"', '""') + '"'

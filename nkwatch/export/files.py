@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from nkwatch.errors import UsageError
-from nkwatch.writer import current_umask, sync_folder
+from nkwatch.writer import WriteError, current_umask, remove_abandoned_files, sync_folder
 
 
 def check_target(path: Path, force: bool) -> None:
@@ -69,10 +69,11 @@ def atomic_path(target: Path, force: bool = False) -> Iterator[Path]:
 def atomic_text_file(target: Path, force: bool = False) -> Iterator[TextIO]:
     """A UTF-8 text stream (no newline translation) that becomes ``target`` only when the block completes."""
     check_target(target, force)
+    remove_abandoned_files(target.parent, target.name)
     try:
         handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as error:
-        raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
+    except OSError as error:  # a disk or permission failure is a data error (1), as for add, not a usage error
+        raise WriteError(f"cannot write {target}: {error.strerror or error}; nothing was written") from None
     temp = Path(name)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
@@ -83,6 +84,6 @@ def atomic_text_file(target: Path, force: bool = False) -> Iterator[TextIO]:
         _publish(temp, target, force)
         sync_folder(target.parent)
     except OSError as error:
-        raise UsageError(f"cannot write {target}: {error.strerror or error}; nothing was written") from None
+        raise WriteError(f"cannot write {target}: {error.strerror or error}; nothing was written") from None
     finally:
         temp.unlink(missing_ok=True)

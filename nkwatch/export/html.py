@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, NamedTuple, TextIO
 from nkwatch import __version__
 from nkwatch.models import Dataset, Event
 from nkwatch.serialize import event_dict
+from nkwatch.textnorm import strip_unsafe_json
 
 if TYPE_CHECKING:
     from nkwatch.export.about import About
@@ -47,7 +48,7 @@ class Template(NamedTuple):
 
 def script_safe_json(value: object) -> str:
     """JSON that can sit inside a ``<script>`` element: ``<``, ``>``, ``&``, U+2028 and U+2029 escaped."""
-    text = json.dumps(value, ensure_ascii=False)
+    text = strip_unsafe_json(json.dumps(value, ensure_ascii=False, allow_nan=False))
     return _SCRIPT_UNSAFE_RE.sub(lambda match: _SCRIPT_UNSAFE[match.group()], text)
 
 

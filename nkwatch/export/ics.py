@@ -51,17 +51,26 @@ def fold(line: str) -> str:
 
 
 def _day(value: date) -> str:
-    return value.strftime("%Y%m%d")
+    # Written out rather than with strftime, which gives year 1 as "1", not "0001", on some platforms.
+    return f"{value.year:04d}{value.month:02d}{value.day:02d}"
 
 
-def day_span(event: Event) -> tuple[date, date]:
+def day_span(event: Event) -> tuple[date, date | None]:
     """The first day and the exclusive end (the day after the last) of an event; for an event open at one end, the
-    whole of the bound it has (its year, month or day)."""
+    whole of the bound it has (its year, month or day). The end is None when the last day is 31 Dec 9999, the last
+    day a date can name."""
     lower, upper = event.date.lower, event.date.upper
     known = lower or upper
     first = lower.first_day if lower else known.first_day
     last = upper.last_day if upper else known.last_day
-    return first, last + timedelta(days=1)
+    return first, (last + timedelta(days=1) if last < date.max else None)
+
+
+def end_line(first: date, after: date | None) -> str:
+    """DTEND, or where the day after the event cannot be written (after 9999-12-31), DURATION in days."""
+    if after is not None:
+        return f"DTEND;VALUE=DATE:{_day(after)}"
+    return f"DURATION:P{(date.max - first).days + 1}D"
 
 
 def is_open(event: Event) -> bool:
@@ -122,7 +131,7 @@ def event_lines(dataset: Dataset, event: Event) -> Iterator[str]:
     yield f"UID:{event.id}@nkwatch"
     yield f"DTSTAMP:{stamp(dataset, event)}"
     yield f"DTSTART;VALUE=DATE:{_day(first)}"
-    yield f"DTEND;VALUE=DATE:{_day(after)}"
+    yield end_line(first, after)
     yield f"SUMMARY:{escape_text(summary(event))}"
     yield f"DESCRIPTION:{escape_text(description(data, people_text(event.people), openness_note(event)))}"
     if data["places"]:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from nkwatch.models import Dataset, Event
 from nkwatch.serialize import claim_text, people_text
+from nkwatch.textnorm import strip_unsafe
 
 if TYPE_CHECKING:
     from nkwatch.export.about import About
@@ -39,7 +40,7 @@ BASIS_WORDS = {"named": "Named source", "anonymous": "Unnamed source", "outlet":
 
 def escape(text: str) -> str:
     """Text that Markdown shows as the characters it is: special characters escaped, on one line."""
-    one_line = _SPACES.sub(" ", text).strip()
+    one_line = _SPACES.sub(" ", strip_unsafe(text)).strip()
     return _INLINE.sub(r"\\\1", one_line)
 
 
