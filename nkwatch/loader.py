@@ -106,7 +106,9 @@ def _semantic_problems(folder: str, value: dict, stem: str) -> list[tuple[Path_,
             found.append(((name,), str(error)))
     for name in RANGE_FIELDS.get(folder, ()):
         span = value.get(name)
-        if isinstance(span, dict) and span.get("max", span["min"]) < span["min"]:
+        if isinstance(span, dict) and "max" not in span and "wording" not in span:
+            found.append(((name,), "give max, or the source's own words for a number it never gave (wording)"))
+        elif isinstance(span, dict) and span.get("max", span["min"]) < span["min"]:
             found.append(((name,), f"max {span['max']} is below min {span['min']}"))
     for where, code in country_fields(folder, value):
         if not is_country_code(code):

@@ -65,7 +65,8 @@ def test_max_is_required_when_there_is_no_wording(nk, mini):
         VAGUE_FIGURE.replace("{min: 24, wording: dozens}", "{min: 24}"), encoding="utf-8")
     result = nk("validate")
     assert result.code == 1
-    assert "yanji-crowd.yaml:3" in result.err
+    assert "yanji-crowd.yaml:3:1: yanji-crowd value: give max, or the source's own words for a number it never gave" \
+        " (wording)\n" in result.err
 
 
 @pytest.mark.parametrize(("value", "qualifier", "shown"), [
