@@ -3,13 +3,15 @@
 A file is written under a temporary name in its target's folder (``temporary_beside``), flushed and synced, then
 given its name by ``publish``: with ``os.link``, which fails when the name is taken (so that nothing is ever
 replaced by accident), or with ``os.replace`` when replacing was asked for. Whatever happens, the temporary file is
-removed on the way out. Used for records (writer), exports and the index's first build.
+removed on the way out. Used for records (writer), exports and the index's first build. A write that was killed
+leaves its temporary file behind; the next write in that folder removes it (``remove_abandoned_files``).
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,6 +55,13 @@ def synced_text(path: Path, newline: str = "") -> Iterator[TextIO]:
     os.chmod(path, 0o666 & ~current_umask())
 
 
+def synced_file(path: Path) -> None:
+    """Flush a file a writer finished (a database) to disk and give it the mode a new file would have."""
+    with open(path, "rb+") as stream:
+        os.fsync(stream.fileno())
+    os.chmod(path, 0o666 & ~current_umask())
+
+
 def publish(temp: Path, target: Path, *, replace: bool = False) -> None:
     """Give a complete temporary file its final name; unless replace, FileExistsError when the name is taken."""
     if replace:
@@ -83,3 +92,36 @@ def sync_folder(directory: Path) -> None:
         pass  # some file systems cannot sync a folder; the file itself is already on disk
     finally:
         os.close(handle)
+
+
+ABANDONED_AFTER_SECONDS = 3600
+"""A temporary file of nkwatch's this old was left by a write that was killed: no write takes an hour."""
+_RANDOM_PART = r"\.[a-z0-9_]{8}\.tmp"  # tempfile.mkstemp's names, as temporary_beside makes them: .NAME.XXXXXXXX.tmp
+_RECORD_TEMPORARY = re.compile(r"\.[a-z0-9-]+\.ya?ml" + _RANDOM_PART)
+
+
+def remove_abandoned_files(directory: Path, name: str | None = None) -> None:
+    """Delete the temporary files (of the file name, or of any record file) that a killed write left in directory.
+
+    Only regular files named as temporary_beside names them and untouched for an hour go: a write still under way
+    is not that old, and checking whether its process runs would not work the same on every platform.
+    """
+    import time
+
+    pattern = re.compile(re.escape(f".{name}") + _RANDOM_PART) if name else _RECORD_TEMPORARY
+    too_old = time.time() - ABANDONED_AFTER_SECONDS
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.startswith(".") and pattern.fullmatch(entry.name):
+                    _remove_if_older(entry, too_old)
+    except OSError:
+        pass  # a folder that cannot be listed: the write itself will say why
+
+
+def _remove_if_older(entry: os.DirEntry, too_old: float) -> None:
+    try:
+        if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < too_old:
+            os.unlink(entry.path)
+    except OSError:
+        pass  # removed meanwhile by another write, or not ours to remove

@@ -11,7 +11,11 @@ import re
 from datetime import date
 from typing import NamedTuple
 
-_SINGLE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%])?")
+from nkwatch.errors import excerpt
+
+# ASCII digits only, matched whole (fullmatch): Python's \d would take Arabic-Indic or full-width digits for a date
+# that no EDTF reader accepts.
+_SINGLE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([~?%])?")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DATE_FORMS = "YYYY, YYYY-MM, YYYY-MM-DD (each may end in ~ or ?), A/B, ../B or A/.."
 
@@ -115,8 +119,10 @@ def parse_bound(text: str) -> Bound:
     """Parse one single date (``2016``, ``2016-08``, ``2016-08-25``, with ``~``/``?``) or raise ValueError."""
     match = _SINGLE.fullmatch(text)
     if not match:
-        raise ValueError(f"{text!r} is not a date; use {DATE_FORMS}")
+        raise ValueError(f"{excerpt(text)!r} is not a date; use {DATE_FORMS}")
     year, month, day, qualifier = match.groups()
+    if year == "0000":  # the one four-digit year Python's dates, and so every export, cannot hold
+        raise ValueError(f"{text!r} has year 0000; years run 0001 to 9999")
     bound = Bound(int(year), int(month) if month else None, int(day) if day else None,
                   qualifier == "~" or qualifier == "%", qualifier == "?" or qualifier == "%")
     if bound.month is not None and not 1 <= bound.month <= 12:
@@ -129,14 +135,14 @@ def parse_bound(text: str) -> Bound:
 
 
 def parse_edtf(text: str) -> EDTFDate:
-    """Parse a stored date in nkwatch's EDTF subset, or raise ValueError saying what is valid."""
-    text = text.strip()
+    """Parse a stored date in nkwatch's EDTF subset, written exactly (no spaces or line break around it), or raise
+    ValueError saying what is valid."""
     if "/" not in text:
         bound = parse_bound(text)
         return EDTFDate(text, bound, bound)
     left, _, right = text.partition("/")
     if left == ".." and right == "..":
-        raise ValueError(f"{text!r} is open at both ends; give at least one date")
+        raise ValueError(f"{excerpt(text)!r} is open at both ends; give at least one date")
     lower = None if left == ".." else parse_bound(left)
     upper = None if right == ".." else parse_bound(right)
     if lower and upper and upper.last_day < lower.first_day:
@@ -144,56 +150,125 @@ def parse_edtf(text: str) -> EDTFDate:
     return EDTFDate(text, lower, upper)
 
 
-def _month_day(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]}"
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")
 
 
-def _bound_words(bound: Bound) -> str:
+class _Wording(NamedTuple):
+    """How dates are written: short for listings ('5–7 Apr 2016'), long for an event's page ('5 to 7 April 2016')."""
+
+    months: tuple[str, ...]
+    dash: str
+    """Between two days or months that share the rest."""
+    between: str
+    """Between two whole bounds."""
+    approximate: str
+    uncertain: str
+
+
+SHORT = _Wording(MONTHS, "–", " – ", "c. {}", "{}?")
+LONG = _Wording(MONTH_NAMES, " to ", " to ", "about {}", "{} (uncertain)")
+
+
+def year_words(year: int) -> str:
+    """A year that cannot be misread: years below 1000 say 'AD' so that 99 is never taken for 1999."""
+    if year >= 1000:
+        return str(year)
+    return f"AD {year}" if year > 0 else f"{1 - year} BC"
+
+
+def _bound_words(bound: Bound, style: _Wording = SHORT) -> str:
+    year = year_words(bound.year)
     if bound.day:
-        return f"{bound.day} {MONTHS[bound.month - 1]} {bound.year}"
+        return f"{bound.day} {style.months[bound.month - 1]} {year}"
     if bound.month:
-        return f"{MONTHS[bound.month - 1]} {bound.year}"
-    return str(bound.year)
+        return f"{style.months[bound.month - 1]} {year}"
+    return year
 
 
-def _part_of_month(lower: Bound, upper: Bound) -> str | None:
+def _qualified(words: str, approximate: bool, uncertain: bool, style: _Wording) -> str:
+    if approximate:
+        words = style.approximate.format(words)
+    return style.uncertain.format(words) if uncertain else words
+
+
+def _bound_qualified(bound: Bound, style: _Wording) -> str:
+    return _qualified(_bound_words(bound, style), bound.approximate, bound.uncertain, style)
+
+
+def _part_of_month(lower: Bound, upper: Bound, style: _Wording) -> str | None:
     """'early Aug 2016' and the like, for day intervals that cover a conventional part of one month."""
     if not (lower.day and upper.day) or (lower.year, lower.month) != (upper.year, upper.month):
         return None
-    month = f"{MONTHS[lower.month - 1]} {lower.year}"
-    last = days_in_month(lower.year, lower.month)
-    parts = {(1, 10): "early", (11, 20): "mid", (21, last): "late", (20, last): "late", (1, 15): "first half of"}
-    part = parts.get((lower.day, upper.day))
+    month = f"{style.months[lower.month - 1]} {year_words(lower.year)}"
+    part = PARTS_OF_MONTH.get((lower.day, upper.day)) or (
+        "late" if (lower.day, upper.day) in ((21, days_in_month(lower.year, lower.month)),
+                                             (20, days_in_month(lower.year, lower.month))) else None)
     return f"{part} {month}" if part else None
 
 
-def _interval_words(lower: Bound, upper: Bound) -> str:
-    part = _part_of_month(lower, upper)
+PARTS_OF_MONTH = {(1, 10): "early", (11, 20): "mid", (1, 15): "first half of"}
+"""Day spans of one month that have a name; 'late' runs from the 21st (or 20th) to the month's last day."""
+
+
+def _interval_words(lower: Bound, upper: Bound, style: _Wording) -> str:
+    part = _part_of_month(lower, upper, style)
     if part:
         return part
-    same_precision = lower.precision == upper.precision
-    if same_precision and lower.precision == "month" and lower.year == upper.year:
-        return f"{MONTHS[lower.month - 1]}–{MONTHS[upper.month - 1]} {lower.year}"
-    if same_precision and lower.precision == "day" and lower.year == upper.year:
+    same_year = lower.year == upper.year and lower.precision == upper.precision
+    months = style.months
+    if same_year and lower.precision == "month":
+        return f"{months[lower.month - 1]}{style.dash}{months[upper.month - 1]} {year_words(lower.year)}"
+    if same_year and lower.precision == "day":
         if lower.month == upper.month:
-            return f"{lower.day}–{upper.day} {MONTHS[lower.month - 1]} {lower.year}"
-        return f"{_month_day(lower.first_day)} – {_month_day(upper.first_day)} {lower.year}"
-    return f"{_bound_words(lower)} – {_bound_words(upper)}"
+            return f"{lower.day}{style.dash}{upper.day} {months[lower.month - 1]} {year_words(lower.year)}"
+        return (f"{lower.day} {months[lower.month - 1]}{style.between}{upper.day} {months[upper.month - 1]} "
+                f"{year_words(lower.year)}")
+    return _whole_bounds(lower, upper, style)
 
 
-def humanize(value: EDTFDate) -> str:
-    """The date as a person writes it: '6 Apr 2016', 'late Aug 2016', 'c. Jan 2024', 'Jan–Mar 2024'."""
+def _whole_bounds(lower: Bound, upper: Bound, style: _Wording) -> str:
+    return f"{_bound_words(lower, style)}{style.between}{_bound_words(upper, style)}"
+
+
+def humanize(value: EDTFDate, style: _Wording = SHORT) -> str:
+    """The date as a person writes it, saying exactly what the EDTF says: '6 Apr 2016', 'late Aug 2016',
+    'c. Jan 2024', 'Jan–Mar 2024', '2016 – c. 2017' (a qualifier stays on the end it qualifies)."""
     lower, upper = value.lower, value.upper
     if lower is None:
-        words = f"by {_bound_words(upper)}"
-    elif upper is None:
-        words = f"from {_bound_words(lower)}"
-    elif lower is upper:
-        words = _bound_words(lower)
-    else:
-        words = _interval_words(lower, upper)
-    if value.approximate:
-        words = f"c. {words}"
-    if value.uncertain:
-        words = f"{words}?"
-    return words
+        return f"by {_bound_qualified(upper, style)}"
+    if upper is None:
+        return f"from {_bound_qualified(lower, style)}"
+    if lower == upper:
+        return _bound_qualified(lower, style)
+    qualifiers = {(lower.approximate, lower.uncertain), (upper.approximate, upper.uncertain)}
+    if qualifiers == {(False, False)}:
+        return _interval_words(lower, upper, style)
+    if len(qualifiers) == 1 and SHORT.between not in _interval_words(lower, upper, SHORT):
+        # One span written as one ('c. Jan–Mar 2024'): a qualifier in front reads as qualifying the whole.
+        return _qualified(_interval_words(lower, upper, style), lower.approximate, lower.uncertain, style)
+    return f"{_bound_qualified(lower, style)}{style.between}{_bound_qualified(upper, style)}"
+
+
+def date_in_words(value: EDTFDate) -> str:
+    """The date written out for an event's page: '5 to 7 April 2016', 'about January 2024'."""
+    return humanize(value, LONG)
+
+
+def precision_words(value: EDTFDate) -> str:
+    """How precisely the date is known, in words: 'to the day', 'to the month at the start, to the day at the end'."""
+    known = [b for b in (value.lower, value.upper) if b]
+    if value.lower and value.upper and value.lower.precision != value.upper.precision:
+        return f"to the {value.lower.precision} at the start, to the {value.upper.precision} at the end"
+    words = f"to the {known[0].precision}"
+    if value.lower is None:
+        return f"{words}; no earliest day known"
+    return f"{words}; no latest day known" if value.upper is None else words
+
+
+def as_of_words(value: EDTFDate) -> str:
+    """When a figure held, as a phrase: 'as of 9 May 2021', 'by 9 May 2021', 'from Dec 2021 on'."""
+    words = humanize(value)
+    if value.lower is None:
+        return words
+    return f"{words} on" if value.upper is None else f"as of {words}"

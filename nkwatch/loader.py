@@ -9,6 +9,7 @@ are then put together, and every named id checked, into a ``Dataset``.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from nkwatch.dates import parse_edtf
-from nkwatch.errors import DataError, Problem
+from nkwatch.errors import PROBLEMS_PER_FILE, DataError, Problem, more_problems, printable_name
 from nkwatch.models import (
     Actor,
     ActorRole,
@@ -112,7 +113,9 @@ def _semantic_problems(folder: str, value: dict, stem: str) -> list[tuple[Path_,
             found.append(((name,), str(error)))
     for name in RANGE_FIELDS.get(folder, ()):
         span = value.get(name)
-        if isinstance(span, dict) and span["max"] < span["min"]:
+        if isinstance(span, dict) and "max" not in span and "wording" not in span:
+            found.append(((name,), "give max, or the source's own words for a number it never gave (wording)"))
+        elif isinstance(span, dict) and span.get("max", span["min"]) < span["min"]:
             found.append(((name,), f"max {span['max']} is below min {span['min']}"))
     for where, code in country_fields(folder, value):
         if not is_country_code(code):
@@ -132,14 +135,20 @@ def _theme_problems(values: list) -> list[tuple[Path_, str]]:
     return found
 
 
-def read_record_file(folder: str, path: str | os.PathLike) -> FileResult:
-    """Read, parse and check one data file on its own, collecting every problem it has."""
+def read_record_file(folder: str, path: str | os.PathLike, dataset: str | os.PathLike | None = None) -> FileResult:
+    """Read, parse and check one data file on its own, collecting every problem it has.
+
+    Only a regular file inside the dataset (by default the folder holding the file's folder, or holding
+    themes.yaml) is read; anything else is a problem of its own (see ``yamlread.read_text``).
+    """
     # Imported here, as in check_record_text: a query served from the index never reads YAML.
     from nkwatch.yamlread import YamlProblem, read_text
 
     shown = os.fspath(path)
+    if dataset is None:
+        dataset = os.path.dirname(shown) if folder == "themes" else os.path.dirname(os.path.dirname(shown))
     try:
-        text = read_text(shown)
+        text = read_text(shown, dataset=dataset or os.curdir)
     except YamlProblem as error:
         return FileResult(folder, shown, problems=[Problem(shown, error.line, error.column, None, None,
                                                            error.message)])
@@ -164,8 +173,10 @@ def check_record_text(folder: str, text: str, shown: str, stem: str) -> FileResu
     found = list(checker.problems)
     if not found:
         found = _theme_problems(value) if folder == "themes" else _semantic_problems(folder, value, stem)
-    for where, message in found:
+    for where, message in found[:PROBLEMS_PER_FILE + 1]:
         result.problems.append(Problem(shown, *document.position(where), record, field_name(where), message))
+    if len(found) > PROBLEMS_PER_FILE:
+        result.problems[PROBLEMS_PER_FILE:] = [more_problems(shown, len(found) - PROBLEMS_PER_FILE)]
     if not found:
         result.value = value
         result.id_position = document.position(("id",))
@@ -182,67 +193,144 @@ class DataFile(NamedTuple):
     path: str
     """The file: the dataset folder joined with the folder and the file's name."""
     size: int
-    """Its size in bytes; -1 when it cannot be stat'ed (a link to nothing, a themes.yaml that is missing)."""
+    """Its size in bytes, by lstat (a link's own); -1 when it cannot be stat'ed (a themes.yaml that is missing)."""
     mtime_ns: int
-    """Its modification time in nanoseconds; -1 when it cannot be stat'ed."""
+    """Its modification time in nanoseconds, by lstat; -1 when it cannot be stat'ed."""
+    link: bool = False
+    """Whether it is a symbolic link, whose target's size and time lstat does not give."""
 
 
-def list_data_files(root: Path, *, in_order: bool = True) -> list[DataFile]:
-    """Every data file of a dataset with its size and modification time: themes.yaml first, then each kind's
-    files, in name order unless in_order is False. The one listing of a dataset's files: the loader and the index
-    both read what it gives."""
+@dataclass
+class Listing:
+    """A dataset's data files as listed, and the names that are never handed on to be read."""
+
+    files: list[DataFile] = field(default_factory=list)
+    """Each data file: themes.yaml first, then each kind's files (in name order unless asked otherwise). Every one
+    is to be read with ``read_record_file``, even one that cannot be stat'ed: reading it says what is wrong."""
+    refused: list[FileResult] = field(default_factory=list)
+    """One result, holding its problem, for each data file whose name is not UTF-8 text (its path escaped), and for
+    a record folder that could not be listed."""
+
+
+def list_data_files(root: Path, *, in_order: bool = True) -> Listing:
+    """Every data file of a dataset (see ``Listing``), with its size and modification time; the record folders
+    are as check_root has found them. The one listing of a dataset's files: the loader and the index both read
+    what it gives."""
     base = os.fspath(root)
-    found = [_listed("themes", os.path.join(base, "themes.yaml"))]
+    listing = Listing([_listed("themes", os.path.join(base, "themes.yaml"))])
     for folder in RECORD_FOLDERS:
-        files = _folder_files(folder, os.path.join(base, folder))
-        found += sorted(files) if in_order else files  # by path, the folder being the same
-    return found
+        directory = os.path.join(base, folder)
+        try:
+            files = _folder_files(folder, directory, listing.refused)
+        except FileNotFoundError:
+            continue
+        except OSError as error:  # changed since check_root looked
+            listing.refused.append(_refused(folder, directory, _unusable_folder(folder, error)))
+            continue
+        listing.files += sorted(files) if in_order else files  # by path, the folder being the same
+    return listing
 
 
-def _folder_files(folder: str, directory: str) -> list[DataFile]:
-    """A record folder's data files (none when it is not there)."""
+def _folder_files(folder: str, directory: str, refused: list[FileResult]) -> list[DataFile]:
+    """A record folder's data files; those whose names are not UTF-8 go to refused, each with its problem."""
     found: list[DataFile] = []
-    try:
-        entries = os.scandir(directory)
-    except (FileNotFoundError, NotADirectoryError):
-        return found
     add = found.append
-    with entries:
+    with os.scandir(directory) as entries:
         for entry in entries:
             name = entry.name
-            if name.endswith(DATA_SUFFIXES) and name.rfind(".") > 0:  # as Path.suffix: not a bare ".yaml"
-                try:
-                    status = entry.stat()
-                except OSError:  # a link to nothing: listed, so that reading it reports the problem
-                    add(DataFile(folder, entry.path, -1, -1))
-                else:
-                    add(DataFile(folder, entry.path, status.st_size, status.st_mtime_ns))
+            if not (name.endswith(DATA_SUFFIXES) and name.rfind(".") > 0):  # as splitext: not a bare ".yaml"
+                continue
+            if not name.isascii() and (byte := _first_bad_byte(name)) is not None:
+                message = f"the file name is not UTF-8 text (byte 0x{byte:02x}); rename the file after its record's id"
+                refused.append(_refused(folder, printable_name(entry.path), message))
+                continue
+            try:
+                status = entry.stat(follow_symlinks=False)
+            except OSError:  # gone since it was listed, or not to be stat'ed: reading it reports the problem
+                add(DataFile(folder, entry.path, -1, -1))
+            else:
+                add(DataFile(folder, entry.path, status.st_size, status.st_mtime_ns, stat.S_ISLNK(status.st_mode)))
     return found
 
 
 def _listed(folder: str, path: str) -> DataFile:
     try:
-        status = os.stat(path)
+        status = os.lstat(path)
     except OSError:
         return DataFile(folder, path, -1, -1)
-    return DataFile(folder, path, status.st_size, status.st_mtime_ns)
+    return DataFile(folder, path, status.st_size, status.st_mtime_ns, stat.S_ISLNK(status.st_mode))
 
 
 def data_files(root: Path) -> Iterable[tuple[str, Path]]:
-    """Every data file of a dataset, as (folder, path): themes.yaml first, then each kind's files in name order."""
-    for entry in list_data_files(root):
-        yield entry.folder, Path(entry.path)
+    """Every data file of a dataset whose name can be read, as (folder, path): themes.yaml first, then each kind's
+    files in name order (``list_data_files`` also gives the problems of those that cannot)."""
+    return ((entry.folder, Path(entry.path)) for entry in list_data_files(root).files)
+
+
+def _refused(folder: str, shown: str, message: str) -> FileResult:
+    return FileResult(folder, shown, problems=[Problem(shown, None, None, None, None, message)])
+
+
+def _first_bad_byte(name: str) -> int | None:
+    """The first byte of a file name that is not UTF-8 (Python keeps it as a lone surrogate), or None."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return name.encode("utf-8", "surrogateescape")[len(name[: error.start].encode("utf-8", "surrogateescape"))]
+    return None
 
 
 def check_root(root: Path) -> None:
-    """Raise DataError when the dataset folder is missing or not a folder."""
+    """Raise DataError when the dataset folder is missing or not a folder, or a record folder cannot be used: a file
+    where the folder belongs, a folder that cannot be read, a link leading out of the dataset or to nothing."""
     try:
         if root.is_dir():
-            return
+            problems = [problem for folder in RECORD_FOLDERS if (problem := _folder_problem(root, folder))]
+            if not problems:
+                return
+            raise DataError(problems)
         what = "is a file, not a dataset folder" if root.exists() else "does not exist"
     except OSError as error:  # a name the system refuses: too long, say
         what = f"cannot be opened: {error.strerror or error}"
     raise DataError([Problem(str(root), None, None, None, None, f"dataset folder {what}")])
+
+
+def _folder_problem(root: Path, folder: str) -> Problem | None:
+    """What makes a record folder unusable, or None when it is a readable folder inside the dataset (or absent)."""
+    from nkwatch.yamlread import is_inside
+
+    directory = root / folder
+    try:
+        status = os.lstat(directory)
+        if stat.S_ISLNK(status.st_mode):
+            if not is_inside(directory, root):
+                return _folder(directory, "is a link to a folder outside the dataset; links outside the dataset are "
+                                          "not followed")
+            status = os.stat(directory)
+        if not stat.S_ISDIR(status.st_mode):
+            return _folder(directory, f"is a file where the folder of {folder} records belongs; a dataset keeps its "
+                                      f"{folder} in a folder of that name")
+        with os.scandir(directory):
+            pass
+    except FileNotFoundError:
+        if os.path.lexists(directory):
+            return _folder(directory, "is a link to a folder that does not exist")
+        return None  # a dataset without records of this kind
+    except OSError as error:
+        return _folder(directory, _unusable_folder(folder, error))
+    return None
+
+
+def _folder(directory: Path, message: str) -> Problem:
+    return Problem(str(directory), None, None, None, None, message)
+
+
+def _unusable_folder(folder: str, error: OSError) -> str:
+    if isinstance(error, PermissionError):
+        return f"cannot be read: permission denied, so its {folder} cannot be checked"
+    if isinstance(error, NotADirectoryError):
+        return f"is a file where the folder of {folder} records belongs"
+    return f"cannot be read: {error.strerror or error}"
 
 
 def duplicate_problems(ids: Iterable[tuple[str, str, str, int | None, int | None]]) -> list[Problem]:
@@ -297,7 +385,9 @@ def _tuple(value: Iterable | None) -> tuple:
 def _range(value) -> Range | None:
     if value is None:
         return None
-    return Range(value["min"], value["max"]) if isinstance(value, dict) else Range(value, value)
+    if isinstance(value, dict):
+        return Range(value["min"], value.get("max"), value.get("wording"))
+    return Range(value, value)
 
 
 def _source_refs(values: list[dict]) -> tuple[SourceRef, ...]:
@@ -309,8 +399,11 @@ def _attestation(value: dict) -> Attestation:
 
 
 def _discrepancies(values: list[dict] | None) -> tuple[Discrepancy, ...]:
-    return tuple(Discrepancy(v["about"], tuple(Claim(c["source"], c["says"]) for c in v["claims"]), v["resolution"])
-                 for v in values or ())
+    return tuple(Discrepancy(v["about"], tuple(_claim(c) for c in v["claims"]), v["resolution"]) for v in values or ())
+
+
+def _claim(value: dict) -> Claim:
+    return Claim(value["source"], value["says"], value.get("quoted", False))
 
 
 def build_source(v: dict, origin: str | None = None) -> Source:
@@ -388,7 +481,14 @@ def load_dataset(path: str | os.PathLike | None = None) -> Dataset:
     """Load and validate the dataset at path (or the default one); raise DataError listing every problem."""
     root = dataset_path(path)
     check_root(root)
-    return assemble(root, [read_record_file(folder, file) for folder, file in data_files(root)])
+    return assemble(root, read_dataset_files(root))
+
+
+def read_dataset_files(root: Path) -> list[FileResult]:
+    """Every data file of the dataset at root, each read and checked on its own, in listing order; the files whose
+    names cannot be read come last, each with its problem."""
+    listing = list_data_files(root)
+    return [*(read_record_file(entry.folder, entry.path, root) for entry in listing.files), *listing.refused]
 
 
 def check_candidate(root: Path, folder: str, text: str, shown: str, stem: str) -> dict:
@@ -400,6 +500,5 @@ def check_candidate(root: Path, folder: str, text: str, shown: str, stem: str) -
     """
     check_root(root)
     candidate = check_record_text(folder, text, shown, stem)
-    results = [read_record_file(kind, path) for kind, path in data_files(root)]
-    assemble(root, [*results, candidate])
+    assemble(root, [*read_dataset_files(root), candidate])
     return candidate.value

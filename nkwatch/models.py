@@ -86,14 +86,18 @@ class Range(NamedTuple):
     """A count or amount known as one number or as a low–high range."""
 
     min: float
-    """The lowest value the sources support."""
-    max: float
-    """The highest value the sources support; equal to min when they agree."""
+    """The lowest value the sources support (with ``wording``, our reading of the source's words)."""
+    max: float | None
+    """The highest value the sources support; equal to min when they agree; None only with ``wording``, when the
+    words set no upper bound ("dozens")."""
+    wording: str | None = None
+    """The source's own words for a number it never gave ("dozens", "hundreds of millions"); min and max are then
+    only our reading of them."""
 
     @property
     def exact(self) -> bool:
         """True when the sources give one number."""
-        return self.min == self.max
+        return self.wording is None and self.min == self.max
 
 
 class ActorRole(NamedTuple):
@@ -120,7 +124,10 @@ class Claim(NamedTuple):
     source: str
     """Id of the source making the claim."""
     says: str
-    """What it says, in our words or as a short marked quote."""
+    """What it says: our paraphrase, or (with ``quoted``) the source's own words."""
+    quoted: bool = False
+    """True when ``says`` is the source's own wording, shown in quotation marks; False for our paraphrase, which is
+    never put in quotation marks."""
 
 
 class Discrepancy(NamedTuple):

@@ -13,7 +13,6 @@ from datetime import date
 from itertools import islice
 from typing import NamedTuple
 
-from nkwatch.dates import parse_bound
 from nkwatch.errors import UsageError
 from nkwatch.models import Dataset, Event, Figure
 from nkwatch.textnorm import normalize
@@ -40,61 +39,94 @@ class Filters(NamedTuple):
     """At most this many events, in date order."""
 
 
-def parse_user_date(text: str, *, end: bool) -> date:
-    """A --since/--until value as a day: its first day (end=False) or last day (end=True) of what it names."""
-    value = text.strip()
-    try:
-        bound = parse_bound(value)
-    except ValueError:
-        bound = _parse_loose_date(value)
-    return bound.last_day if end else bound.first_day
+def parse_user_date(text: str, *, end: bool, option: str = "a date") -> date:
+    """A --since/--until value as a day: the first day (end=False) or last day (end=True) of what it names.
 
-
-def _parse_loose_date(text: str):
-    """'Aug 2016', '25 August 2016', 'August 25, 2016': dateutil, with missing parts detected, never filled in."""
-    from datetime import datetime
-
-    from dateutil import parser
-
-    from nkwatch.dates import Bound
+    Only forms that need no guess are read (``nkwatch.loosedates``); anything else is a usage error listing them.
+    """
+    from nkwatch.dates import parse_edtf
+    from nkwatch.loosedates import loose_date
 
     try:
-        # Parse twice with different defaults: a part that changes with the default was not in the text.
-        first = parser.parse(text, default=datetime(2000, 1, 1))
-        second = parser.parse(text, default=datetime(2001, 2, 2))
-    except (ValueError, OverflowError):
-        raise UsageError(f"{text!r} is not a date; use YYYY, YYYY-MM, YYYY-MM-DD or e.g. 'Aug 2016'") from None
-    if first.year != second.year:
-        raise UsageError(f"{text!r} has no year; write e.g. 'Aug 2016' or 2016-08")
-    month = first.month if first.month == second.month else None
-    day = first.day if month and first.day == second.day else None
-    return Bound(first.year, month, day)
+        value = parse_edtf(loose_date(text))
+    except ValueError as error:
+        raise UsageError(f"{option}: {error}") from None
+    return value.end if end else value.start
 
 
-def _closest(wanted: str, choices: Iterable[str], limit: int = 5) -> list[str]:
+def closest(wanted: str, choices: Iterable[str], limit: int = 5) -> list[str]:
+    """The choices nearest to a misspelling, nearest first: nkwatch's one "did you mean" helper."""
     from difflib import get_close_matches
 
     by_key = {normalize(c): c for c in choices}
     return [by_key[k] for k in get_close_matches(normalize(wanted), list(by_key), n=limit, cutoff=0.5)]
 
 
-def _unknown(kind: str, wanted: str, choices: Iterable[str]) -> UsageError:
+CHOICES_SHOWN = 24
+"""A list of valid values longer than this shows its first ones and the command that lists them all."""
+LISTING_COMMANDS = {"theme": "nkwatch themes", "actor": "nkwatch actors", "source": "nkwatch sources"}
+
+
+def choices_text(kind: str, choices: Iterable[str], width: int = 80) -> str:
+    """Valid values in columns, every one of them, or the first CHOICES_SHOWN and how to list the rest."""
+    from nkwatch.layout import in_columns
+
+    values = sorted(set(choices), key=normalize)
+    shown = values[:CHOICES_SHOWN]
+    lines = [f"Valid {kind} values:", *in_columns(shown, width)]
+    if len(values) > len(shown):
+        more = LISTING_COMMANDS.get(kind)
+        lines.append(f"  … and {len(values) - len(shown)} more" + (f": {more}" if more else ""))
+    return "\n".join(lines)
+
+
+def _suggestions(close: Iterable[str]) -> str:
+    return "Did you mean:\n" + "\n".join(f"  {c}" for c in close)
+
+
+def _theme_hint(dataset: Dataset, kind: str, wanted: str) -> str:
+    """A line pointing to --theme when what was given to another filter is a theme's id."""
+    theme = normalize(wanted).replace(" ", "-")
+    return f"\n{wanted!r} is a theme: use --theme {theme}" if kind != "theme" and theme in dataset.themes else ""
+
+
+def _unknown(kind: str, wanted: str, choices: Iterable[str], dataset: Dataset | None = None) -> UsageError:
     choices = list(choices)
-    close = _closest(wanted, choices)
-    hint = f"; did you mean: {', '.join(close)}?" if close else f"; valid values: {', '.join(sorted(choices)[:12])}"
-    return UsageError(f"unknown {kind} {wanted!r}{hint}")
+    close = closest(wanted, choices)
+    hint = _suggestions(close) if close else choices_text(kind, choices)
+    pointer = _theme_hint(dataset, kind, wanted) if dataset is not None else ""
+    return UsageError(f"unknown {kind} {wanted!r}{pointer}\n{hint}")
+
+
+class Resolved(NamedTuple):
+    """A filter value resolved: what it stands for, and how it was matched when not exactly, for a note on stderr."""
+
+    values: tuple[str, ...]
+    """Actor ids, or one country code."""
+    note: str | None = None
+    """``--actor Kim: taken as Kim Jong-un (kim-jong-un)``, or None for an exact match."""
 
 
 def resolve_country(dataset: Dataset, text: str) -> str:
     """An ISO alpha-2 code from a code, name or common name; a usage error with suggestions otherwise."""
+    return match_country(dataset, text).values[0]
+
+
+def match_country(dataset: Dataset, text: str) -> Resolved:
+    """A country code from a code or name, or from the one country name the text misspells (with a note)."""
     from nkwatch import countries
+    from nkwatch.textnorm import is_misspelling
 
     code = countries.resolve_country(text)
     if code:
-        return code
+        return Resolved((code,))
     suggestions = countries.suggest_countries(text)
-    hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
-    raise UsageError(f"unknown country {text!r}{hint}")
+    misspelt = [name for name in suggestions if is_misspelling(normalize(text), normalize(name))]
+    if len(misspelt) == 1:
+        code = countries.resolve_country(misspelt[0]) or ""
+        return Resolved((code,), f"--country {text}: taken as {misspelt[0]} ({code}), the closest spelling")
+    hint = "\n" + _suggestions(suggestions) if suggestions else ""
+    raise UsageError(f"unknown country {text!r}{_theme_hint(dataset, 'country', text)}{hint}")
 
 
 def resolve_theme(dataset: Dataset, text: str) -> str:
@@ -115,17 +147,50 @@ def actor_names(dataset: Dataset) -> dict[str, set[str]]:
 
 
 def resolve_actor(dataset: Dataset, text: str) -> tuple[str, ...]:
-    """Actor ids for a name or alias, forgiving of spelling; a usage error when nothing is close."""
-    names = actor_names(dataset)
-    exact = names.get(normalize(text))
-    if exact:
-        return tuple(sorted(exact))
-    from rapidfuzz import fuzz, process
+    """Actor ids for a name or alias, forgiving of spelling; a usage error when nothing or several are close."""
+    return match_actor(dataset, text).values
 
-    best = process.extractOne(normalize(text), list(names), scorer=fuzz.WRatio, score_cutoff=88)
-    if best:
-        return tuple(sorted(names[best[0]]))
-    raise _unknown("actor", text, [a.name for a in dataset.actors.values()])
+
+def match_actor(dataset: Dataset, text: str) -> Resolved:
+    """Actor ids for a name or alias; else the one actor whose names hold every word typed, or whose name the text
+    misspells, with a note saying which was taken. Several such actors are a usage error naming them."""
+    names = actor_names(dataset)
+    key = normalize(text)
+    exact = names.get(key)
+    if exact:
+        return Resolved(tuple(sorted(exact)))
+    chosen = _actors_by_words(dataset, key)
+    how = ""
+    if not chosen:
+        chosen, how = _actors_by_spelling(dataset, key), ", the closest spelling"
+    if len(chosen) == 1:
+        actor = chosen[0]
+        return Resolved((actor.id,), f"--actor {text}: taken as {actor.name} ({actor.id}){how}")
+    if chosen:
+        listed = "".join(f"\n  {a.id}  {a.name}" for a in chosen)
+        raise UsageError(f"--actor {text} could be any of {len(chosen)} actors; give one of their ids:{listed}")
+    raise _unknown("actor", text, [a.name for a in dataset.actors.values()], dataset)
+
+
+def _actor_keys(actor) -> list[str]:
+    return [normalize(n) for n in (actor.id, actor.name, *actor.aliases)]
+
+
+def _actors_by_words(dataset: Dataset, key: str) -> list:
+    """The actors one of whose names holds every word typed, as whole words ("Kim" in "Kim Jong-un")."""
+    wanted = set(key.split())
+    return [a for a in dataset.actors.values() if wanted and any(wanted <= set(n.split()) for n in _actor_keys(a))]
+
+
+def _actors_by_spelling(dataset: Dataset, key: str) -> list:
+    """The actors a name of which the text misspells, taken as a whole (or, for one word, a word of a name)."""
+    from nkwatch.textnorm import is_misspelling
+
+    def misspelt(name: str) -> bool:
+        pieces = [name] if " " in key else [name, *(w for w in name.split() if len(w) >= 4)]
+        return any(is_misspelling(key, piece) for piece in pieces)
+
+    return [a for a in dataset.actors.values() if any(misspelt(n) for n in _actor_keys(a))]
 
 
 def resolve_source(dataset: Dataset, text: str) -> tuple[str, ...]:
@@ -136,7 +201,7 @@ def resolve_source(dataset: Dataset, text: str) -> tuple[str, ...]:
     matches = tuple(s.id for s in dataset.sources.values() if key in normalize(s.publisher))
     if matches:
         return matches
-    raise _unknown("source", text, [*dataset.sources, *{s.publisher for s in dataset.sources.values()}])
+    raise _unknown("source", text, [*dataset.sources, *{s.publisher for s in dataset.sources.values()}], dataset)
 
 
 def resolve_filters(
@@ -150,16 +215,22 @@ def resolve_filters(
     text: Sequence[str] = (),
     source: Sequence[str] = (),
     limit: int | None = None,
+    notes: list[str] | None = None,
 ) -> Filters:
-    """Resolve what a user typed into Filters, or raise UsageError naming the value that is not valid."""
+    """Resolve what a user typed into Filters, or raise UsageError naming the value that is not valid; how a value
+    was matched when not exactly (``--actor Kim: taken as …``) is appended to ``notes`` when it is given."""
     if limit is not None and limit < 0:
         raise UsageError("--limit must be 0 or more")
+    countries = [match_country(dataset, c) for c in country]
+    actors = [match_actor(dataset, name) for name in actor]
+    if notes is not None:
+        notes += [r.note for r in (*countries, *actors) if r.note]
     filters = Filters(
-        countries=tuple(dict.fromkeys(resolve_country(dataset, c) for c in country)),
-        actors=tuple(dict.fromkeys(a for name in actor for a in resolve_actor(dataset, name))),
+        countries=tuple(dict.fromkeys(r.values[0] for r in countries)),
+        actors=tuple(dict.fromkeys(a for r in actors for a in r.values)),
         themes=tuple(dict.fromkeys(resolve_theme(dataset, t) for t in theme)),
-        since=parse_user_date(since, end=False) if since else None,
-        until=parse_user_date(until, end=True) if until else None,
+        since=parse_user_date(since, end=False, option="--since") if since else None,
+        until=parse_user_date(until, end=True, option="--until") if until else None,
         texts=tuple(normalize(t) for t in text if normalize(t)),
         sources=tuple(dict.fromkeys(s for name in source for s in resolve_source(dataset, name))),
         limit=limit,
@@ -252,7 +323,8 @@ def sort_events(events: list[Event], key: str) -> list[Event]:
     if key == "id":
         return sorted(events, key=lambda e: e.id)
     if key == "people":
-        return sorted(events, key=lambda e: -(e.people.max if e.people else -1))
+        return sorted(events, key=lambda e: -(e.people.max if e.people and e.people.max is not None
+                                               else e.people.min if e.people else -1))
     if key == "country":
         return sorted(events, key=lambda e: e.countries[0] if e.countries else "")
     raise UsageError(f"unknown sort key {key!r}; valid keys: {', '.join(SORT_KEYS)}")

@@ -9,15 +9,20 @@ minimum, maximum, anyOf, $ref), deciding each scalar's type from the schema rath
 from __future__ import annotations
 
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
 
+from nkwatch.errors import excerpt
 from nkwatch.textnorm import strip_unsafe
 from nkwatch.yamlread import Path_, Scalar
 
+MAX_DIGITS = 15
+"""Whole numbers and the whole part of decimals have at most this many digits: every such integer is exact in JSON
+readers that hold numbers as doubles (JavaScript's), and no decimal can overflow to infinity."""
 _DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
 _ANY: dict = {"_types": []}
 _TYPE_WORDS = {"string": "text", "number": "a number", "integer": "a whole number", "object": "a mapping",
@@ -31,9 +36,9 @@ def load_schema(name: str) -> dict:
 
 
 def clean_text(text: str) -> str:
-    """Drop control characters and bidirectional overrides, and normalise to NFC."""
-    if text.isprintable():  # holds none of them (every character strip_unsafe drops is unprintable): the usual case
-        return text if text.isascii() else unicodedata.normalize("NFC", text)
+    """Text held to nkwatch's policy for invisible characters (``textnorm.strip_unsafe``), normalised to NFC."""
+    if text.isascii() and text.isprintable():  # holds none of them: the usual case
+        return text
     return unicodedata.normalize("NFC", strip_unsafe(text))
 
 
@@ -45,7 +50,7 @@ def describe(value: object) -> str:
         return "a list"
     if isinstance(value, Scalar) and value.is_null:
         return "nothing (null)"
-    return repr(value.text if isinstance(value, Scalar) else value)
+    return repr(excerpt(value.text if isinstance(value, Scalar) else str(value)))
 
 
 def _follow(schema: dict, base: str) -> tuple[dict, str]:
@@ -72,8 +77,27 @@ def _prepare(schema: dict, base: str) -> dict:
     if "anyOf" in schema:
         node["anyOf"] = [_prepare(option, base) for option in schema["anyOf"]]
     if "pattern" in schema:
-        node["_pattern"] = re.compile(schema["pattern"])
+        node["_pattern"] = re.compile(python_pattern(schema["pattern"]))
     return node
+
+
+def python_pattern(pattern: str) -> str:
+    """A JSON Schema (ECMA-262) pattern as Python means the same: ``$`` ends the text, as it does in ECMA-262,
+    rather than also matching before a final newline (Python's ``$`` takes ``"2016\\n"`` for a year)."""
+    out, in_class, escaped = [], False, False
+    for character in pattern:
+        if escaped:
+            escaped = False
+        elif character == "\\":
+            escaped = True
+        elif character == "[":
+            in_class = True
+        elif character == "]":
+            in_class = False
+        elif character == "$" and not in_class:
+            character = r"\Z"
+        out.append(character)
+    return "".join(out)
 
 
 @cache
@@ -159,12 +183,19 @@ def _compile_any_of(schema: dict) -> Check:
     wanted = wanted[0].lower() + wanted[1:]
 
     def check(value, path, problems):
+        trials = []
         for option in options:
             trial: list = []
             result = option(value, path, trial)
             if not trial:
                 return result
-        problems.append((path, f"expected {wanted}, found {describe(value)}"))
+            trials.append(trial)
+        # One option took the value's type and refused it (a number of 5,000 digits): its reason says more.
+        specific = [trial for trial in trials if not trial[0][1].startswith("expected ")]
+        if len(specific) == 1:
+            problems.extend(specific[0])
+        else:
+            problems.append((path, f"expected {wanted}, found {describe(value)}"))
         return None
 
     return check
@@ -200,7 +231,7 @@ def _compile_object(schema: dict) -> Check:
             check_item = properties.get(key)
             if check_item is None:
                 if closed:
-                    problems.append((path + (key,), f"unknown field {key!r}; valid fields are: {valid}"))
+                    problems.append((path + (key,), f"unknown field {excerpt(key)!r}; valid fields are: {valid}"))
                     continue
                 check_item = check_any
             result[key] = check_item(item, path + (key,), problems)
@@ -226,16 +257,21 @@ def _compile_array(schema: dict) -> Check:
             for i, item in enumerate(items):
                 key = item if isinstance(item, str) else json.dumps(item, sort_keys=True, default=str)
                 if key in seen:
-                    problems.append((path + (i,), f"{item!r} is listed twice"))
+                    problems.append((path + (i,), f"{excerpt(str(item))!r} is listed twice"))
                 seen.add(key)
         return items
 
     return check
 
 
+_BOOLEANS = {"true": True, "false": False}
+"""The only spellings of a boolean: YAML 1.1's yes/no/on/off are refused rather than guessed."""
+
+
 def _compile_scalar(schema: dict, types: list[str]) -> Check:
     nullable = "null" in types
     numeric = "number" in types or "integer" in types
+    boolean = "boolean" in types
     textual = "string" in types
     check_number = _compile_bounds(schema)
     check_string = _compile_string(schema)
@@ -244,10 +280,11 @@ def _compile_scalar(schema: dict, types: list[str]) -> Check:
     def check(value, path, problems):
         if nullable and value.is_null:
             return None
+        if boolean and value.plain and value.text in _BOOLEANS:
+            return _BOOLEANS[value.text]
         if numeric:
             if value.plain and _DECIMAL.fullmatch(value.text):
-                text = value.text
-                return check_number(float(text) if "." in text else int(text), path, problems)
+                return _number(value.text, path, problems, check_number)
             if not textual:
                 problems.append((path, f"expected a number written in plain decimal digits, found {describe(value)}"))
                 return None
@@ -257,6 +294,25 @@ def _compile_scalar(schema: dict, types: list[str]) -> Check:
         return None
 
     return check
+
+
+def _number(text: str, path: Path_, problems: list, check_number: Check) -> int | float | None:
+    """A number written in plain decimal digits, refused when it has more than MAX_DIGITS before the point (Python
+    would refuse to read a longer whole number, and a longer decimal can become infinity)."""
+    digits = len(text.lstrip("-").partition(".")[0])
+    if digits > MAX_DIGITS:
+        problems.append((path, f"is a number of {digits} digits; at most {MAX_DIGITS} are allowed before the point"))
+        return None
+    number = float(text) if "." in text else int(text)
+    if not math.isfinite(number):
+        problems.append((path, f"{excerpt(text)!r} is too large a number"))
+        return None
+    return check_number(number, path, problems)
+
+
+def _digits_hint(text: str) -> str:
+    """What to say of a value holding digits of another script (``٢٠١٦``), which look right and match nothing."""
+    return "; write digits as 0-9" if any(c.isdigit() and not c.isascii() for c in text) else ""
 
 
 def _compile_bounds(schema: dict) -> Check:
@@ -283,7 +339,7 @@ def _compile_string(schema: dict) -> Check:
         if len(text) > longest:
             problems.append((path, f"is {len(text)} characters long; at most {longest} are allowed"))
         if pattern and not pattern.search(text):
-            problems.append((path, f"{text!r} is not valid: expected {hint}"))
+            problems.append((path, f"{excerpt(text)!r} is not valid: expected {hint}{_digits_hint(text)}"))
         return text
 
     return check

@@ -16,8 +16,10 @@ def number(value: float) -> int | float:
 
 
 def range_dict(value: Range | None) -> dict | None:
-    """``{"min": …, "max": …}``, or None."""
-    return None if value is None else {"min": number(value.min), "max": number(value.max)}
+    """``{"min": …, "max": …, "wording": …}`` (max null when the source's words set no upper bound), or None."""
+    if value is None:
+        return None
+    return {"min": number(value.min), "max": None if value.max is None else number(value.max), "wording": value.wording}
 
 
 def date_fields(value: EDTFDate) -> dict:
@@ -43,7 +45,8 @@ def attestation_dict(value: Attestation) -> dict:
 
 def discrepancy_dict(value: Discrepancy) -> dict:
     """A disagreement between sources."""
-    return {"about": value.about, "claims": [{"source": c.source, "says": c.says} for c in value.claims],
+    return {"about": value.about,
+            "claims": [{"source": c.source, "says": c.says, "quoted": c.quoted} for c in value.claims],
             "resolution": value.resolution}
 
 
@@ -100,10 +103,27 @@ QUALIFIER_WORDS = {"about": "about", "more-than": "more than", "at-least": "at l
 
 
 def value_text(value: Range, qualifier: str | None = None) -> str:
-    """A figure's value as a person writes it: 'about 3,000', '4,500–10,000', 'almost 40'."""
-    low, high = (f"{number(v):,}" for v in (value.min, value.max))
-    text = low if value.exact else f"{low}–{high}"
+    """A figure's value as a person writes it: 'about 3,000', '4,500–10,000', 'almost 40'; a value the source gave
+    only in words keeps them, quoted, with our reading after: '“dozens” (read as at least 24)'."""
+    if value.wording is None:
+        return _bounds_text(value, qualifier)
+    reading = _bounds_text(value, qualifier)
+    if reading.casefold() == value.wording.casefold():  # "at least 40": the words are the reading
+        return f"“{value.wording}”"
+    return f"“{value.wording}” (read as {reading})"
+
+
+def _bounds_text(value: Range, qualifier: str | None) -> str:
+    low = f"{number(value.min):,}"
+    if value.max is None:
+        return f"at least {low}"
+    text = low if value.min == value.max else f"{low}–{number(value.max):,}"
     return f"{QUALIFIER_WORDS[qualifier]} {text}" if qualifier else text
+
+
+def claim_text(source_name: str, claim) -> str:
+    """What one source says on a disputed point: its own words in quotation marks, a paraphrase without them."""
+    return f"{source_name} says “{claim.says}”" if claim.quoted else f"{source_name}: {claim.says}"
 
 
 def people_text(value: Range | None) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from nkwatch.atomic import publish, synced_text, temporary_beside
+from nkwatch.atomic import publish, remove_abandoned_files, synced_text, temporary_beside
 from nkwatch.errors import DataError, NkwatchError, Problem, UsageError
 
 SCHEMA_LINE = "# yaml-language-server: $schema={reference}"
@@ -150,11 +150,23 @@ def check_record(root: Path, folder: str, text: str, shown: str) -> dict:
 
 def _writable_folder(root: Path, folder: str) -> Path:
     directory = root / folder
+    refuse_links(root, directory)
     try:
         directory.mkdir(exist_ok=True)
     except OSError as error:
         raise _write_error(directory, error) from None
+    remove_abandoned_files(directory)
     return directory
+
+
+def refuse_links(root: Path, directory: Path) -> None:
+    """Raise WriteError when a folder to write in is a link, or lies outside the dataset at root once links are
+    resolved: nkwatch writes only inside the dataset, never through a link someone placed there."""
+    from nkwatch.yamlread import is_inside
+
+    if directory.is_symlink() or not is_inside(directory, root):
+        raise WriteError(f"cannot write to {directory}: it is a link, and nkwatch writes only into folders inside "
+                         "the dataset; nothing was written")
 
 
 def _write_error(where: Path, error: OSError) -> WriteError:
@@ -188,6 +200,20 @@ def write_record(root: Path, folder: str, value: dict) -> Path:
             publish(temp, target)
         except FileExistsError:
             raise _taken(folder, record_id, target) from None
+    return target
+
+
+def replace_record(root: Path, folder: str, value: dict, existing: Path) -> Path:
+    """Write a checked record in place of the file of the record it replaces (``import --update``), atomically:
+    a reader sees the old file or the new one; return the new file's path."""
+    text = dump_record(folder, value, root)
+    directory = _writable_folder(root, folder)
+    target = target_path(root, folder, value["id"])
+    with temporary_file(directory, target.name, text) as temp:
+        _recheck(folder, temp, target, value)
+        publish(temp, target, replace=True)
+    if existing != target:  # an x.yml replaced: the record now lives in x.yaml
+        existing.unlink()
     return target
 
 

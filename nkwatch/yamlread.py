@@ -5,6 +5,8 @@ no YAML 1.1 retyping (every scalar comes back as the text written, and the schem
 aliases (and so no alias bombs), no tags, no duplicate keys, no second document, bounded nesting. Each value's
 position is kept so that every problem can name its file, line and column.
 
+Files are read as carefully: a dataset's file is read only when it is a regular file inside the dataset (a pipe
+would block, a device never end, a link could lead to a private file), and never past the size limit.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import os
 import stat
 from dataclasses import dataclass
 from typing import NamedTuple
+
+from nkwatch.errors import excerpt
 
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 12
@@ -74,16 +78,24 @@ def _loader_class():
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def read_text(path: str | os.PathLike) -> str:
-    """Read a data file as UTF-8 text, refusing what is not a small text file."""
+LINK_OUTSIDE = "is a link to a file outside the dataset; links outside the dataset are not followed"
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+# Where the platform has them: O_NONBLOCK so that a pipe swapped in after the kind was checked cannot make open wait
+# for a writer; O_NOFOLLOW so that a file swapped for a link meanwhile is not followed.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_SIZE_LIMIT = f"a record file must be under {MAX_FILE_BYTES // 1_000_000} MB"
+
+
+def read_text(path: str | os.PathLike, dataset: str | os.PathLike | None = None) -> str:
+    """Read a data file as UTF-8 text, refusing what is not a small text file.
+
+    With dataset (the dataset's folder), only a regular file inside it is read: a pipe, device, socket or folder is
+    never opened, and a link is followed only when it leads to a file inside the dataset. Without it (a file the
+    user names, such as ``add --from``), anything but a folder is read, pipes included. Either way no more than
+    MAX_FILE_BYTES + 1 bytes are read, whatever size the file claims.
+    """
     try:
-        with open(path, "rb") as file:  # one open and one fstat: this runs for every file of a dataset
-            status = os.fstat(file.fileno())
-            if stat.S_ISDIR(status.st_mode):
-                raise IsADirectoryError
-            if status.st_size > MAX_FILE_BYTES:
-                raise YamlProblem(f"is {status.st_size / 1_000_000:.1f} MB; a record file must be under 1 MB")
-            data = file.read()
+        data = _read_bytes(os.fspath(path), dataset)
     except IsADirectoryError:
         raise YamlProblem("is a folder, not a YAML file") from None
     except PermissionError:
@@ -93,6 +105,85 @@ def read_text(path: str | os.PathLike) -> str:
     except OSError as error:
         raise YamlProblem(f"cannot be read: {error.strerror or error}") from None
     return decode_text(data)
+
+
+def _read_bytes(path: str, dataset: str | os.PathLike | None) -> bytes:
+    if dataset is not None:
+        status, flags = _dataset_file_status(path, dataset)
+    else:  # the user's own file: a pipe is read as it comes, so it is opened blocking
+        status, flags = os.stat(path), _OPEN_FLAGS & ~getattr(os, "O_NONBLOCK", 0)
+    if stat.S_ISDIR(status.st_mode):
+        raise IsADirectoryError
+    if stat.S_ISREG(status.st_mode) and status.st_size > MAX_FILE_BYTES:
+        raise YamlProblem(f"is {status.st_size / 1_000_000:.1f} MB; {_SIZE_LIMIT}")
+    handle = os.open(path, flags)
+    try:
+        opened = os.fstat(handle)
+        if dataset is not None and _identity(opened) != _identity(status):
+            raise YamlProblem("changed while it was being read; run the command again")
+        data = _read_at_most(handle, MAX_FILE_BYTES + 1)
+    finally:
+        os.close(handle)
+    if len(data) > MAX_FILE_BYTES:
+        raise YamlProblem(f"is over {MAX_FILE_BYTES // 1_000_000} MB; {_SIZE_LIMIT}")
+    return data
+
+
+def _identity(status: os.stat_result) -> tuple[int, int, int]:
+    """Which file a status is of, and its kind: what must not change between checking a file and opening it."""
+    return status.st_dev, status.st_ino, stat.S_IFMT(status.st_mode)
+
+
+def _dataset_file_status(path: str, dataset: str | os.PathLike) -> tuple[os.stat_result, int]:
+    """The status of a dataset file known to be a regular file (or folder) inside the dataset, and how to open it."""
+    status = os.lstat(path)
+    flags = _OPEN_FLAGS | _NOFOLLOW
+    if stat.S_ISLNK(status.st_mode):
+        flags = _OPEN_FLAGS
+        if not is_inside(path, dataset):
+            raise YamlProblem(LINK_OUTSIDE)
+        try:
+            status = os.stat(path)
+        except FileNotFoundError:
+            raise YamlProblem("is a link to a file that does not exist") from None
+    kind = _special_kind(status.st_mode)
+    if kind:
+        raise YamlProblem(f"is {kind}, not a YAML file; only regular files are read")
+    return status, flags
+
+
+def _special_kind(mode: int) -> str | None:
+    """How a file that is neither a regular file nor a folder is named, or None for those two."""
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def is_inside(path: str | os.PathLike, folder: str | os.PathLike) -> bool:
+    """True when path, with every link on the way resolved, lies inside folder (resolved too)."""
+    real, base = os.path.realpath(path), os.path.realpath(folder)
+    try:
+        return os.path.commonpath([real, base]) == base
+    except ValueError:  # on different drives (Windows)
+        return False
+
+
+def _read_at_most(handle: int, limit: int) -> bytes:
+    """Up to limit bytes from an open file: a device that never ends stops being read there."""
+    chunks, size = [], 0
+    while size < limit:
+        chunk = os.read(handle, limit - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def decode_text(data: bytes) -> str:
@@ -125,13 +216,13 @@ def parse_document(text: str) -> Document:
         raise YamlProblem(f"holds the control character U+{error.character:04X}, which YAML does not allow", line) \
             from None
     except yaml.YAMLError as error:
-        raise YamlProblem(f"YAML error: {error}") from None
+        raise YamlProblem(f"YAML error: {excerpt(str(error))}") from None
     finally:
         parser.dispose()
 
 
 def _syntax_message(error) -> str:
-    message = f"YAML syntax error: {error.problem or 'not valid YAML'}"
+    message = f"YAML syntax error: {excerpt(error.problem or 'not valid YAML')}"
     if error.context and error.context_mark is not None:
         line, column = _position(error.context_mark)
         message += f" ({error.context} at line {line}, column {column})"
@@ -185,7 +276,7 @@ def _build(parser) -> Document:
                 if in_mapping and key is None:
                     key = event.value
                     if key in container:
-                        raise YamlProblem(f"has the key {key!r} twice in one mapping", *_position(mark))
+                        raise YamlProblem(f"has the key {excerpt(key)!r} twice in one mapping", *_position(mark))
                     key_mark = mark
                     continue
             elif in_mapping and key is None:
@@ -219,13 +310,15 @@ def _build(parser) -> Document:
             if documents > 1:
                 raise YamlProblem("holds more than one YAML document", *_position(event.start_mark))
         elif kind is AliasEvent:
-            message = f"uses the YAML alias *{event.anchor}; aliases are not allowed"
+            message = f"uses the YAML alias *{excerpt(event.anchor)}; aliases are not allowed"
             raise YamlProblem(message, *_position(event.start_mark))
 
 
 def _refuse_anchor_or_tag(event) -> None:
     if event.anchor is not None:
-        message = f"uses the YAML anchor &{event.anchor}; anchors are not allowed"
+        message = f"uses the YAML anchor &{excerpt(event.anchor)}; anchors are not allowed"
         raise YamlProblem(message, *_position(event.start_mark))
-    if not (event.tag == "!" and getattr(event, "implicit", (False,))[1]):
-        raise YamlProblem(f"uses the YAML tag {event.tag}; tags are not allowed", *_position(event.start_mark))
+    implicit = event.implicit if event.__class__.__name__ == "ScalarEvent" else (False, False)
+    if not (event.tag == "!" and implicit[1]):
+        message = f"uses the YAML tag {excerpt(event.tag)}; tags are not allowed"
+        raise YamlProblem(message, *_position(event.start_mark))

@@ -15,11 +15,12 @@ BROKEN = FIXTURES / "broken"
 
 @pytest.fixture(autouse=True)
 def isolated_environment(monkeypatch, tmp_path):
-    """No NKWATCH_DATA from the developer's shell, no colour, a private cache folder, 80 columns."""
+    """No NKWATCH_DATA from the developer's shell, no colour, a private cache folder, an 80-column terminal."""
     monkeypatch.delenv("NKWATCH_DATA", raising=False)
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # the terminal layout, as a user sees it; piped tests set it to 0
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 

@@ -58,22 +58,21 @@ def ndjson_titles(text: str) -> list[str]:
     return [json.loads(line)["title"] for line in text.splitlines() if line]
 
 
-_MD_ITEM = re.compile(r"^- \*\*(?P<date>.+?)\*\* — (?P<title>.+?)(?: \((?P<details>[^()]*)\))?(?:\[\^\d+\])+$")
-
-
 def markdown_titles(text: str) -> list[str]:
-    """Titles from a Markdown export: each list item's title, backslash escapes undone."""
-    items = [_MD_ITEM.match(line) for line in text.splitlines() if line.startswith("- ")]
-    assert all(items), text
-    return [re.sub(r"\\(.)", r"\1", item["title"]) for item in items]
+    """Titles from a Markdown report: each event's heading (level 3), backslash escapes undone."""
+    return [re.sub(r"\\(.)", r"\1", line[4:]) for line in text.splitlines() if line.startswith("### ")]
+
+
+_OPEN_DATE = re.compile(r" \((?:from|by) [^()]+\)$")
 
 
 def ics_titles(text: str) -> list[str]:
-    """Titles (SUMMARY) from an iCalendar export, read by the icalendar package."""
+    """Titles (SUMMARY) from an iCalendar export, read by the icalendar package, without the "(from …)" or
+    "(by …)" that an open date adds."""
     import icalendar
 
     calendar = icalendar.Calendar.from_ical(text)
-    return [str(event["SUMMARY"]) for event in calendar.walk("VEVENT")]
+    return [_OPEN_DATE.sub("", str(event["SUMMARY"])) for event in calendar.walk("VEVENT")]
 
 
 def geojson_titles(text: str) -> list[str]:

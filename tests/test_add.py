@@ -234,8 +234,9 @@ def test_interactive_add_asks_each_field_and_writes_on_confirmation(capsys, monk
     assert result.out == f"added event walk-two ({mini}/events/walk-two.yaml)\n"
     assert "an id is lowercase letters and digits joined by single hyphens" in result.err
     assert "'2016-13' has month 13; months run 01 to 12" in result.err
-    assert "Themes to choose from: arrest, defection, protest" in result.err
-    assert "2016-08-20/2016-08-31   an interval" in result.err
+    assert "Themes to choose from (3):\n  arrest     defection  protest\n" in result.err
+    assert "2016-08-20/2016-08-31                        an interval" in result.err
+    assert "  will store 2016-09: September 2016, to the month\n" in result.err
     assert "date: \"2016-09\"\ncountries: [RU, CN]" in result.err  # the record is shown before confirmation
     event = load_dataset(mini).events["walk-two"]
     assert (event.countries, event.people.max, event.actors[0].role) == (("RU", "CN"), 10, "employer")
@@ -277,6 +278,30 @@ def test_interactive_add_source(capsys, monkeypatch, mini):
     result = run(capsys, "--data", str(mini), "add-source")
     assert result.code == 0
     assert load_dataset(mini).sources["gamma-wire"].kind == "wire"
+
+
+def test_interactive_add_takes_plain_dates_and_suggests_ids(capsys, monkeypatch, mini):
+    answers = [*ANSWERS[:3], "late Aug 2016", *ANSWERS[5:8], "acme-work", "acme-works", *ANSWERS[9:], "y"]
+    result = interactive(capsys, monkeypatch, mini, answers)
+    assert result.code == 0, result.err
+    assert "  will store 2016-08-21/2016-08-31: late August 2016, to the day\n" in result.err
+    assert "  no actor has the id 'acme-work'; did you mean:\n    acme-works\n" in result.err
+    assert load_dataset(mini).events["walk-two"].date.text == "2016-08-21/2016-08-31"
+
+
+def test_interactive_add_place_and_actor(capsys, monkeypatch, mini):
+    place = ["omsk", "Omsk", "Омск", "russia", "95", "54.99", "73.37", "y"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(a + "\n" for a in place)))
+    result = run(capsys, "--data", str(mini), "add-place")
+    assert (result.code, result.out) == (0, f"added place omsk ({mini}/places/omsk.yaml)\n")
+    assert "write a decimal number from -90 to 90 (56.5)" in result.err
+    actor = ["omsk-works", "Omsk Works", "", "firm", "company", "RU", "A fictional employer.", "y"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(a + "\n" for a in actor)))
+    result = run(capsys, "--data", str(mini), "add-actor")
+    assert (result.code, result.out) == (0, f"added actor omsk-works ({mini}/actors/omsk-works.yaml)\n")
+    dataset = load_dataset(mini)
+    assert (dataset.places["omsk"].country, dataset.places["omsk"].lat) == ("RU", 54.99)
+    assert (dataset.actors["omsk-works"].kind, dataset.actors["omsk-works"].countries) == ("company", ("RU",))
 
 
 def test_init_copies_the_bundled_dataset(capsys, tmp_path):

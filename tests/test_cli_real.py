@@ -10,7 +10,7 @@ import pytest
 from clirun import run
 
 COMMANDS = ["timeline", "list", "show", "search", "facts", "cite", "actors", "countries", "themes", "sources",
-            "stats", "validate", "export", "init", "add", "add-source"]
+            "stats", "validate", "export", "init", "add", "add-source", "import"]
 
 
 @pytest.fixture
@@ -102,11 +102,17 @@ def test_stats_and_facet_commands_run_on_the_real_data(nk):
 
 
 def test_cite_of_a_name_matched_only_approximately_says_which_event_it_cites(nk):
-    result = nk("cite", "Ningpo 99")
+    result = nk("cite", "Thea Yong-ho")
     assert result.code == 0
-    assert result.err == ("nkwatch: 'Ningpo 99' names no event exactly; taking the closest, ningpo-13-defection "
-                          "(Manager and 12 waitresses of a North Korean restaurant in Ningbo defect to South Korea)\n")
-    assert "yonhapnews" in result.out
+    assert result.err == ("nkwatch: 'Thea Yong-ho' names no event exactly; read as 'Thae Yong-ho':\n"
+                          "  thae-yong-ho-defection  2016-07/2016-08-17  Thae Yong-ho, deputy ambassador…\n")
+    assert "https://" in result.out
+
+
+def test_cite_of_a_name_with_another_number_takes_nothing(nk):
+    result = nk("cite", "Ningpo 99")
+    assert result.code == 3
+    assert result.out == ""
 
 
 @pytest.mark.parametrize("name", ["ningpo-13-defection", "Ningbo 13", "ningpo 13"])

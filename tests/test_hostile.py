@@ -89,6 +89,15 @@ def test_json_holds_the_cleaned_text(capsys, inert):
 
 
 BROKEN = [
+    ("tag-on-mapping", ":10:14: uses the YAML tag !; tags are not allowed"),
+    ("tag-on-list", ":5:12: uses the YAML tag !; tags are not allowed"),
+    ("huge-integer", ":7:1: huge-integer people: is a number of 5000 digits; at most 15 are allowed before the point"),
+    ("huge-decimal", ":7:1: huge-decimal people: is a number of 400 digits; at most 15 are allowed before the point"),
+    ("year-zero", ":4:1: year-zero date: '0000' has year 0000; years run 0001 to 9999"),
+    ("non-ascii-digits", ":4:1: non-ascii-digits date: '2016-0\u0668' is not valid: expected EDTF subset: YYYY, "
+                         "YYYY-MM, YYYY-MM-DD, optional ~ or ?, intervals A/B, ../B, A/..; write digits as 0-9"),
+    ("date-newline", ":4:1: date-newline date: '2016\\n' is not valid: expected EDTF subset: YYYY, YYYY-MM, "
+                     "YYYY-MM-DD, optional ~ or ?, intervals A/B, ../B, A/.."),
     ("raw-control", ":2: holds the control character U+001B, which YAML does not allow"),
     ("alias-bomb", ":1:4: uses the YAML anchor &a; anchors are not allowed"),
     ("not-utf8", ":2: is not UTF-8 text (byte 0xe9)"),
@@ -166,14 +175,14 @@ def test_unreadable_file(capsys, tmp_path):
 def test_unreadable_file_simulated(capsys, tmp_path, monkeypatch):
     root = dataset_with(tmp_path)
     locked = root / "events" / "kim-defects.yaml"
-    import builtins
+    real_open = os.open
 
     def guarded_open(path, *args, **kwargs):
         if Path(path) == locked:
             raise PermissionError(13, "Permission denied")
-        return builtins.open(path, *args, **kwargs)
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr("nkwatch.yamlread.open", guarded_open, raising=False)  # the reader's own name for open
+    monkeypatch.setattr(os, "open", guarded_open)
     _one_problem(capsys, root, f"{locked}: cannot be read: permission denied")
 
 
@@ -220,3 +229,185 @@ def test_dataset_name_the_system_refuses(capsys, tmp_path):
     result = run(capsys, "--data", str(too_long), "timeline")
     assert result.code == 1
     assert result.err.splitlines()[0] == f"{too_long}: dataset folder cannot be opened: File name too long"
+
+
+EVENT = """id: {id}
+title: A crafted event
+date: "2016-09"
+countries: [RU]
+themes: [defection]
+people: 1
+summary: A crafted event.
+sources:
+  - {{source: alpha-news}}
+attestation: {{basis: outlet, asserted_by: Alpha News}}
+"""
+
+
+def crafted_event(root: Path, record: str, **fields: str) -> Path:
+    """An event file in the dataset at root, with the given fields written (as YAML) in place of the usual ones."""
+    lines = [line for line in EVENT.format(id=record).splitlines() if line.partition(":")[0] not in fields]
+    lines += [f"{key}: {value}" for key, value in fields.items()]
+    path = root / "events" / f"{record}.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+NOT_ASCII = "; write digits as 0-9"
+DIGITS = "expected EDTF subset: YYYY, YYYY-MM, YYYY-MM-DD, optional ~ or ?, intervals A/B, ../B, A/.."
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"date": '"\u0662\u0660\u0661\u0666"'}, f"date: '\u0662\u0660\u0661\u0666' is not valid: {DIGITS}{NOT_ASCII}"),
+    ({"date": '"\uff12\uff10\uff11\uff16"'}, f"date: '\uff12\uff10\uff11\uff16' is not valid: {DIGITS}{NOT_ASCII}"),
+    ({"date": "|\n  2016-09"}, f"date: '2016-09\\n' is not valid: {DIGITS}"),
+    ({"date": '"0000-01"'}, "date: '0000-01' has year 0000; years run 0001 to 9999"),
+    ({"date": '"0000/2016"'}, "date: '0000' has year 0000; years run 0001 to 9999"),
+    ({"date": '"../0000"'}, "date: '0000' has year 0000; years run 0001 to 9999"),
+    ({"id": '"crafted\\n"'}, "id: 'crafted\\n' is not valid: expected A lowercase id: letters, digits and single "
+                            "hyphens"),
+    ({"countries": '["RU\\n"]'}, "countries[0]: 'RU\\n' is not valid: expected ISO 3166-1 alpha-2 code"),
+    ({"people": "1234567890123456"}, "people: is a number of 16 digits; at most 15 are allowed before the point"),
+    ({"people": "{min: 1, max: " + "9" * 5000 + "}"},
+     "people.max: is a number of 5000 digits; at most 15 are allowed before the point"),
+    ({"people": "-" + "9" * 400 + ".0"}, "people: is a number of 400 digits; at most 15 are allowed before the point"),
+    ({"themes": "!!seq [defection]"}, "uses the YAML tag tag:yaml.org,2002:seq; tags are not allowed"),
+    ({"attestation": "!x {basis: outlet, asserted_by: A}"}, "uses the YAML tag !x; tags are not allowed"),
+])
+def test_other_values_of_the_same_kinds_are_refused_at_their_line(capsys, tmp_path, fields, message):
+    root = dataset_with(tmp_path)
+    path = crafted_event(root, "crafted", **fields)
+    result = run(capsys, "--data", str(root), "validate")
+    assert result.code == 1
+    line, = [line for line in result.err.splitlines() if line.startswith(str(path))]
+    assert re.sub(r"^[^ ]*:[0-9]+:[0-9]+: (crafted(\\x0a)? )?", "", line) == message
+    assert result.err.splitlines()[-1] == "nkwatch: the dataset has 1 problem"
+
+
+def test_a_valid_number_of_fifteen_digits_loads(capsys, tmp_path):
+    root = dataset_with(tmp_path)
+    crafted_event(root, "crafted", people="999999999999999")
+    assert run(capsys, "--data", str(root), "validate").code == 0
+
+
+def test_a_huge_value_is_quoted_as_a_short_excerpt(capsys, tmp_path):
+    root = dataset_with(tmp_path)
+    path = crafted_event(root, "crafted", date='"' + "2" * 990_000 + '"')
+    result = run(capsys, "--data", str(root), "validate")
+    assert result.err.splitlines() == [f"{path}:10:1: crafted date: '{'2' * 79}…' is not valid: {DIGITS}",
+                                       "nkwatch: the dataset has 1 problem"]
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"k" * 1000: "v"}, f"unknown field '{'k' * 79}…'; valid fields are: "),
+    ({"title": "&" + "a" * 900_000 + " x"}, f"uses the YAML anchor &{'a' * 79}…; anchors are not allowed"),
+    ({"title": "!" + "t" * 900_000 + " x"}, f"uses the YAML tag !{'t' * 78}…; tags are not allowed"),
+    ({"countries": "[" + "X" * 900_000 + "]"}, f"'{'X' * 79}…' is not valid: expected ISO 3166-1 alpha-2 code"),
+])
+def test_no_message_repeats_a_huge_key_or_value(capsys, tmp_path, fields, message):
+    root = dataset_with(tmp_path)
+    crafted_event(root, "crafted", **fields)
+    result = run(capsys, "--data", str(root), "validate")
+    assert result.code == 1
+    assert message in result.err
+    assert max(len(line) for line in result.err.splitlines()) < 600
+
+
+def test_a_file_of_fifty_thousand_problems_lists_ten_and_counts_the_rest(capsys, tmp_path):
+    root = dataset_with(tmp_path)
+    path = crafted_event(root, "crafted", **{f"k{i}": "v" for i in range(50_000)})
+    result = run(capsys, "--data", str(root), "validate")
+    lines = result.err.splitlines()
+    assert result.code == 1
+    assert len(lines) == 12
+    assert lines[0].startswith(f"{path}:11:1: crafted k0: unknown field 'k0'; valid fields are: id, title")
+    assert lines[9].startswith(f"{path}:20:1: crafted k9: unknown field 'k9'")
+    assert lines[10:] == [f"{path}: … and 49990 more problems in this file", "nkwatch: the dataset has 50000 problems"]
+
+
+def test_dangling_references_count_towards_the_cap_of_their_file(capsys, tmp_path):
+    root = dataset_with(tmp_path)
+    path = crafted_event(root, "crafted", related="[" + ", ".join(f"gone-{i}" for i in range(500)) + "]")
+    result = run(capsys, "--data", str(root), "validate")
+    lines = result.err.splitlines()
+    assert result.code == 1
+    assert lines[-2:] == [f"{path}: … and 490 more problems in this file", "nkwatch: the dataset has 500 problems"]
+    assert len(lines) == 12
+
+
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u3164", "\u2028", "\u2029"]
+EXPORTS = ["json", "ndjson", "csv", "markdown", "ics", "geojson", "timelinejs", "html"]
+
+
+@pytest.fixture
+def invisible(tmp_path) -> Path:
+    """The mini dataset with the case of zero-width and other invisible characters."""
+    return dataset_with(tmp_path, "invisible-characters")
+
+
+@pytest.mark.parametrize("command", [["show", "invisible-characters"], ["timeline"], ["list"], ["search", "zero"],
+                                     ["show", "invisible-characters", "--json"]]
+                         + [["export", "--format", name] for name in EXPORTS])
+def test_no_output_carries_an_invisible_character(capsys, invisible, command):
+    result = run(capsys, "--data", str(invisible), *command)
+    assert (result.code, result.err) == (0, "")
+    assert "zerowidth" in result.out
+    for character in INVISIBLE:
+        assert character not in result.out, f"U+{ord(character):04X} reached the output of {command}"
+
+
+def test_what_the_terminal_shows_of_invisible_characters(capsys, invisible):
+    result = run(capsys, "--data", str(invisible), "show", "invisible-characters")
+    lines = result.out.splitlines()
+    assert lines[0] == "=1+1 zerowidth joined word joiner soft filler"
+    assert "Attested   outlet: -2+3 Alpha" in lines
+    assert lines[6] == "Aliases    @SUM(A1); line separator paragraph"  # a one-line field: the breaks read as spaces
+    assert lines[9] == "  Hidden text on a new line."  # summaries are rewrapped: a line break reads as a space
+
+
+def test_no_csv_cell_hides_a_formula_behind_an_invisible_character(capsys, invisible):
+    import csv
+
+    rows = list(csv.DictReader(run(capsys, "--data", str(invisible), "export", "--format", "csv").out.splitlines()))
+    row, = [row for row in rows if row["id"] == "invisible-characters"]
+    assert row["title"] == "'=1+1 zerowidth joined word joiner soft filler"
+    assert row["asserted_by"] == "'-2+3 Alpha"
+
+
+@pytest.mark.parametrize("cell", ["\u200b=1+1", "\ufeff@SUM(A1)", "\u2060\u200d-2+3", "\x01=1", "\u3164+1"])
+def test_the_csv_guard_looks_past_invisible_characters(cell):
+    from nkwatch.export.csv import csv_line
+
+    assert csv_line([cell, "b"]) == f"'{cell},b\r\n"
+    assert csv_line([cell, "b"], raw=True) == f"{cell},b\r\n"
+
+
+def test_json_exports_carry_the_cleaned_text(capsys, invisible):
+    import json
+
+    events = json.loads(run(capsys, "--data", str(invisible), "export", "--format", "json").out)
+    event, = [e for e in events if e["id"] == "invisible-characters"]
+    assert event["title"] == "=1+1 zerowidth joined word joiner soft filler"
+    assert event["aliases"] == ["@SUM(A1)", "line\nseparator\nparagraph"]
+    assert event["summary"] == "Hidden text\non a new line."
+
+
+@pytest.mark.parametrize(("date", "ics"), [
+    ("0001-01-01", ["DTSTART;VALUE=DATE:00010101", "DTEND;VALUE=DATE:00010102"]),
+    ("../0001", ["DTSTART;VALUE=DATE:00010101", "DTEND;VALUE=DATE:00020101"]),  # open: the whole known year
+    ("9999-12-31", ["DTSTART;VALUE=DATE:99991231", "DURATION:P1D"]),
+    ("9999-12", ["DTSTART;VALUE=DATE:99991201", "DURATION:P31D"]),
+    ("9999/..", ["DTSTART;VALUE=DATE:99990101", "DURATION:P365D"]),
+    ("../9999-12-31", ["DTSTART;VALUE=DATE:99991231", "DURATION:P1D"]),
+])
+def test_every_export_handles_the_first_and_last_years(capsys, tmp_path, date, ics):
+    root = dataset_with(tmp_path)
+    crafted_event(root, "crafted", date=f'"{date}"')
+    for name in EXPORTS:
+        result = run(capsys, "--data", str(root), "export", "--format", name)
+        assert (result.code, result.err) == (0, ""), name
+    calendar = run(capsys, "--data", str(root), "export", "--format", "ics").out.split("\r\n")
+    begin = calendar.index("UID:crafted@nkwatch")
+    assert calendar[begin + 2:begin + 4] == ics
+    for command in (["timeline"], ["show", "crafted"], ["stats"], ["timeline", "--since", "0001", "--json"]):
+        assert run(capsys, "--data", str(root), *command).code == 0

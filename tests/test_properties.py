@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from clirun import run
 from conftest import MINI
 from nkwatch.errors import DataError
-from nkwatch.export.csv import FORMULA_STARTS, csv_line
+from nkwatch.export.csv import csv_line, starts_formula
 from nkwatch.loader import load_dataset
 from nkwatch.yamlread import YamlProblem, decode_text, parse_document
 
@@ -257,20 +257,27 @@ def test_the_printable_text_shortcut_cleans_text_as_the_full_rules_do(text):
 
 
 CELLS = st.lists(st.one_of(st.text(), st.none(), st.integers(), st.floats(allow_nan=False)), min_size=2)
+SEPARATORS_QUOTED = (",", ";", "\t", "\r", "\n", '"')  # every separator a spreadsheet may guess, and line breaks
+
+
+def expected_line(texts: list[str]) -> str:
+    """A CSV record as RFC 4180 writes it, with every cell holding a separator a spreadsheet may guess quoted."""
+    quoted = ['"' + t.replace('"', '""') + '"' if any(c in t for c in SEPARATORS_QUOTED) else t for t in texts]
+    return ",".join(quoted) + "\r\n"
 
 
 @FAST
 @given(cells=CELLS)
-def test_a_csv_line_is_what_the_csv_module_writes(cells):
-    written = io.StringIO()
-    csv.writer(written, lineterminator="\r\n").writerow(cells)
-    assert csv_line(cells, raw=True) == written.getvalue()
+def test_a_csv_line_reads_back_with_the_csv_module_and_quotes_every_separator(cells):
+    texts = ["" if c is None else str(c) for c in cells]
+    line = csv_line(cells, raw=True)
+    assert next(csv.reader(io.StringIO(line, newline=""))) == texts
+    assert line == expected_line(texts)
 
 
 @FAST
 @given(cells=CELLS)
 def test_a_csv_line_neutralises_exactly_the_text_cells_starting_a_formula(cells):
-    written = io.StringIO()
-    csv.writer(written, lineterminator="\r\n").writerow(
-        ["'" + c if isinstance(c, str) and c.startswith(FORMULA_STARTS) else c for c in cells])
-    assert csv_line(cells) == written.getvalue()
+    texts = ["'" + c if isinstance(c, str) and starts_formula(c) else "" if c is None else str(c)
+             for c in cells]
+    assert csv_line(cells) == expected_line(texts)

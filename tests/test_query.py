@@ -63,14 +63,15 @@ def test_find_event_never_picks_one_of_a_tie(mini):
     with pytest.raises(NotFoundError) as error:
         find_event(load_dataset(mini), "TWIN")
     assert str(error.value) == "'TWIN' matches 2 events equally well; give one of their ids"
-    assert error.value.suggestions == ["kim-defects (Kim Test-ho defects)", "yanji-strike (Workers strike in Yanji)"]
+    assert [row[0] for row in error.value.candidates] == ["kim-defects", "yanji-strike"]
 
 
-def test_find_event_with_nothing_close_suggests_five_at_most(data):
+def test_find_event_with_nothing_close_lists_nothing_unrelated(data):
     with pytest.raises(NotFoundError) as error:
         find_event(data, "qqqzzz")
     assert str(error.value) == "no event matches 'qqqzzz'"
-    assert 1 <= len(error.value.suggestions) <= 5
+    assert error.value.candidates == []
+    assert error.value.hints == ["nkwatch search qqqzzz"]
 
 
 def test_find_event_exact_title_beats_fuzzy(data):

@@ -66,12 +66,12 @@ def _build_first(location, root) -> None:
     """
     import sqlite3
 
-    from nkwatch.atomic import publish, temporary_beside
+    from nkwatch.atomic import publish, remove_abandoned_files, temporary_beside
     from nkwatch.cache.build import bring_up_to_date
     from nkwatch.cache.store import reset
 
     location.parent.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned_builds(location)
+    remove_abandoned_files(location.parent, location.name)
     with temporary_beside(location) as building:
         connection = sqlite3.connect(building, isolation_level=None)
         try:
@@ -84,22 +84,6 @@ def _build_first(location, root) -> None:
             connection.close()
         with contextlib.suppress(FileExistsError):  # built by another process meanwhile: that one is kept
             publish(building, location)
-
-
-ABANDONED_AFTER = 24 * 3600
-"""Seconds after which a first build's temporary file is taken to be left by a process that was killed."""
-
-
-def _remove_abandoned_builds(location) -> None:
-    import glob
-    import time
-
-    for leftover in location.parent.glob(f".{glob.escape(location.name)}.*.tmp"):
-        try:
-            if time.time() - leftover.stat().st_mtime > ABANDONED_AFTER:
-                leftover.unlink()
-        except OSError:
-            pass
 
 
 def _failures() -> tuple[type[BaseException], ...]:

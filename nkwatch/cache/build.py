@@ -49,12 +49,17 @@ def bring_up_to_date(connection: sqlite3.Connection, root: Path) -> None:
     base = os.fspath(root)
     started = time.time_ns()  # before any file is read: a file modified after it counts as recent
     cut = len(base) + len(os.sep)  # the loader's paths are the dataset folder joined with the relative name
-    entries = list_data_files(root, in_order=False)
-    digest = listing_digest(entries, cut)
+    listing = list_data_files(root, in_order=False)
+    # A file the listing refused (a name that is not UTF-8) is stored with the problem the listing gave it, under
+    # its escaped name, and with no size or time: it is there, unchanged, for as long as the listing refuses it.
+    refused = {_relative(result.path, base, cut): result for result in listing.refused}
+    digest = listing_digest(listing.files, refused, cut)
     if digest == store.meta(connection, "listing") and store.meta(connection, "problems") is not None:
         return  # every file's name, size and time as stored, in the same order: nothing to compare one by one
-    current = {(path[cut:], size, mtime) for _, path, size, mtime in entries}
-    listed = {entry.path[cut:]: entry for entry in entries}
+    current = {(path[cut:], size, mtime) for _, path, size, mtime, _ in listing.files}
+    current.update((name, -1, -1) for name in refused)
+    listed: dict = {entry.path[cut:]: entry for entry in listing.files}
+    listed.update(refused)
     connection.execute("BEGIN IMMEDIATE")
     try:
         changed, removed = _differences(connection, current)  # under the lock: another process may have done it
@@ -69,8 +74,14 @@ def bring_up_to_date(connection: sqlite3.Connection, root: Path) -> None:
         raise
 
 
-def listing_digest(entries: list, cut: int) -> str:
-    """A digest of every listed file's relative name, size and modification time, in the listing's order.
+def _relative(path: str, base: str, cut: int) -> str:
+    """A path the loader gave as its name relative to the dataset folder (a refused one is escaped as a whole)."""
+    return path[cut:] if path.startswith(base) else path
+
+
+def listing_digest(entries: list, refused: dict, cut: int) -> str:
+    """A digest of every listed file's relative name, size and modification time, in the listing's order, and of
+    the names the listing refused.
 
     Equal digests mean the same files with the same sizes and times (BLAKE2b: no two listings share one in
     practice), so that a run on an unchanged dataset skips comparing the files one by one with the stored rows; any
@@ -79,7 +90,8 @@ def listing_digest(entries: list, cut: int) -> str:
     """
     import hashlib
 
-    text = "\0".join(f"{path[cut:]}\0{size}\0{mtime}" for _, path, size, mtime in entries)
+    text = "\0".join(f"{path[cut:]}\0{size}\0{mtime}" for _, path, size, mtime, _ in entries)
+    text += "\0\0" + "\0".join(refused)
     return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=32).hexdigest()
 
 
@@ -95,32 +107,46 @@ def _differences(connection: sqlite3.Connection, current: set[tuple[str, int, in
 def _apply(connection: sqlite3.Connection, base: str, listed: dict, changed: list[str], removed: list[str],
            started: int) -> bool:
     """Replace the rows of the changed and removed files, then check the references a change can affect; whether
-    a file read was modified too recently to be trusted (see RECENT_NS)."""
+    a file read is not to be trusted to keep its size and time until it changes (see RECENT_NS; a link, whose
+    target lstat does not see, never is)."""
     replaced = _file_numbers(connection, changed + removed)
     targets = _targets_of(connection, list(replaced.values()))
     store.forget(connection, list(replaced.values()))
     first = connection.execute("SELECT coalesce(max(file), 0) + 1 FROM files").fetchone()[0]
-    items = []
+    items, refused, untrusted = [], [], False
     for number, name in enumerate(changed, first):
         entry = listed[name]
-        recent = started - RECENT_NS < entry.mtime_ns < started + RECENT_NS
+        if isinstance(entry, FileResult):  # refused by the listing: stored with its problem, never read
+            refused.append((number, name, entry))
+            continue
+        recent = entry.link or started - RECENT_NS < entry.mtime_ns < started + RECENT_NS
+        untrusted = untrusted or recent
         items.append((number, entry.folder, name, entry.path, entry.size, -1 if recent else entry.mtime_ns))
     bulk = len(items) >= BULK_FROM
     if bulk:
         for name in store.SECONDARY:
             connection.execute(f"DROP INDEX IF EXISTS {name}")
+    _store_refused(connection, refused)
     _read_and_store(connection, items)
     if bulk:
         connection.execute(f"PRAGMA threads={os.cpu_count() or 1}")  # sorts for the indexes on every core
         for name, columns in store.SECONDARY.items():
             connection.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {columns}")
-    numbers = [item[0] for item in items]
+    numbers = [item[0] for item in items] + [number for number, _, _ in refused]
     targets |= _targets_of(connection, numbers)
     _index_words(connection, numbers, targets)
     full = len(items) + len(removed) >= FULL_CHECK_FROM
     _check_references(connection, base, None if full else _affected(connection, numbers, targets))
     store.set_meta(connection, {"problems": str(_problem_count(connection))})
-    return any(item[5] == -1 for item in items)
+    return untrusted
+
+
+def _store_refused(connection: sqlite3.Connection, refused: list[tuple[int, str, FileResult]]) -> None:
+    """Store the results the listing made for the files it refused, as they are."""
+    batch = store.new_batch()
+    for number, name, result in refused:
+        store.add_file_rows(batch, number, name, -1, -1, result)
+    store.store(connection, batch, {})
 
 
 def _file_numbers(connection: sqlite3.Connection, names: list[str]) -> dict[str, int]:

@@ -23,7 +23,9 @@ from nkwatch.dates import parse_edtf
 from nkwatch.loader import FileResult
 from nkwatch.references import KIND_OF_FOLDER
 
-FORMAT_VERSION = "7"
+FORMAT_VERSION = "8"
+"""Bumped whenever what a row holds changes (8: the loader's listing, refused names stored, links re-read; 7: a
+range's wording and a claim's quoted), so that an index of an older format is rebuilt."""
 
 SECONDARY = {
     "links_file": "links(file)", "links_target": "links(kind, target, facet, file)", "ids_file": "ids(file)",

@@ -1,4 +1,4 @@
-"""Commands that add to a dataset of one's own: init, add and add-source.
+"""Commands that add to a dataset of one's own: init, add, add-source, add-place and add-actor.
 
 Adds go to the dataset chosen with ``--data`` or ``NKWATCH_DATA``, never to the bundled one. Every new record is
 checked against the whole dataset before it is written, and written atomically (``nkwatch.writer``). The questions
@@ -15,21 +15,21 @@ from typing import Annotated
 import typer
 
 from nkwatch.cli import State, app
+from nkwatch.cli.commands import panel
 from nkwatch.errors import UsageError
 
 FromFile = Annotated[Path | None, typer.Option(
     "--from", help="A YAML file holding one record in the dataset's own format (see data/README.md); "
     "without it, the fields are asked for one by one.")]
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-_SHOWN_CHOICES = 40
-DATE_HELP = """Dates are written in a subset of EDTF, no more precisely than the sources allow:
-  2016                    some time in 2016
-  2016-08                 some time in August 2016
-  2016-08-25              that day
-  2016-08~ / 2016-08?     about August 2016 / August 2016 but the source is unsure
-  2016-08-20/2016-08-31   an interval ("late August": days 20 to the month's end)
-  ../2016-10-12           on or before 12 Oct 2016
-  2021-12/..              from December 2021 on"""
+_PAGE_LINES = 20
+"""Choices are shown this many lines at a time when a person is at the keyboard."""
+DATE_HELP = """Dates no more precise than the sources allow, as a filter takes them or in EDTF:
+  2016, Aug 2016, 25 Aug 2016, late Aug 2016   plain forms (late Aug 2016 is days 21 to 31)
+  2016-08, 2016-08-25                          the same in digits
+  2016-08~ / 2016-08?                          about August 2016 / August 2016 but the source is unsure
+  2016-08-20/2016-08-31                        an interval
+  ../2016-10-12 / 2021-12/..                   on or before 12 Oct 2016 / from December 2021 on"""
 
 
 class InputEnded(UsageError):
@@ -82,11 +82,30 @@ def _split(text: str) -> list[str]:
     return list(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
 
 
+def _screen_width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
+
+
 def _show_choices(label: str, choices: Iterable[str]) -> None:
+    """Every choice, whole, in columns; a page at a time when a person is at the keyboard."""
+    import sys
+
+    from nkwatch.layout import in_columns
+
     values = sorted(choices)
-    shown = ", ".join(values[:_SHOWN_CHOICES])
-    more = f" … ({len(values)} in all)" if len(values) > _SHOWN_CHOICES else ""
-    say(f"{label}: {shown or '(none yet)'}{more}")
+    say(f"{label} ({len(values)}):" if values else f"{label}: (none yet)")
+    lines = in_columns(values, _screen_width())
+    for start in range(0, len(lines), _PAGE_LINES):
+        for line in lines[start:start + _PAGE_LINES]:
+            say(line)
+        rest = len(lines) - start - _PAGE_LINES
+        if rest > 0 and sys.stdin.isatty() and sys.stderr.isatty():
+            typer.echo(f"  -- {rest} more lines: Enter to see them, q to stop -- ", nl=False, err=True)
+            if _prompted(lambda: typer.prompt("", default="", prompt_suffix="", show_default=False,
+                                              err=True)).strip().lower() == "q":
+                return
 
 
 def ids_from(choices: Iterable[str], kind: str) -> Callable[[str], list[str]]:
@@ -99,10 +118,19 @@ def ids_from(choices: Iterable[str], kind: str) -> Callable[[str], list[str]]:
             raise UsageError(f"give at least one {kind} id")
         unknown = [i for i in ids if i not in known]
         if unknown:
-            raise UsageError(f"no {kind} has the id {unknown[0]!r}; choose from the list above")
+            raise UsageError(_not_a_choice(kind, unknown[0], known))
         return ids
 
     return check
+
+
+def _not_a_choice(kind: str, wanted: str, known: Iterable[str]) -> str:
+    from nkwatch.query import closest
+
+    close = closest(wanted, known)
+    if not close:
+        return f"no {kind} has the id {wanted!r}; choose from the list above"
+    return f"no {kind} has the id {wanted!r}; did you mean:\n" + "\n".join(f"    {c}" for c in close)
 
 
 def new_id(taken: Iterable[str], kind: str) -> Callable[[str], str]:
@@ -120,11 +148,21 @@ def new_id(taken: Iterable[str], kind: str) -> Callable[[str], str]:
 
 
 def edtf(text: str) -> str:
-    """A check: a date in the EDTF subset."""
-    from nkwatch.dates import parse_edtf
+    """A check: a date as a filters take it (late Aug 2016) or in the EDTF subset; says what will be stored."""
+    from nkwatch.dates import date_in_words, parse_edtf, precision_words
+    from nkwatch.loosedates import loose_date
 
-    parse_edtf(text)
-    return text
+    try:
+        stored = loose_date(text)
+    except ValueError:
+        try:
+            parse_edtf(text)
+        except ValueError as error:
+            raise UsageError(f"{error}; or write it as Aug 2016, 25 Aug 2016 or late Aug 2016") from None
+        stored = text
+    value = parse_edtf(stored)
+    say(f"  will store {stored}: {date_in_words(value)}, {precision_words(value)}")
+    return stored
 
 
 def text_required(text: str) -> str:
@@ -176,6 +214,21 @@ def _ask_ids(label: str, choices: Iterable[str], kind: str, optional: bool = Fal
     return ask(f"{label}, comma-separated ids", ids_from(choices, kind), optional) or []
 
 
+def coordinate(low: float, high: float) -> Callable[[str], float]:
+    """A check: a decimal number from low to high (a latitude or longitude)."""
+
+    def check(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise UsageError(f"write a decimal number from {low:g} to {high:g} (56.5)") from None
+        if not low <= value <= high:
+            raise UsageError(f"write a decimal number from {low:g} to {high:g} (56.5)")
+        return value
+
+    return check
+
+
 def _ask_attestation() -> dict:
     say("Who says so: named (a named person), anonymous (an unnamed source through an outlet), outlet (the outlet's "
         "own reporting) or document (an official document)")
@@ -225,6 +278,31 @@ def ask_source(dataset) -> dict:
     return value
 
 
+def ask_place(dataset) -> dict:
+    """Every field of a new place, asked one by one."""
+    value: dict = {"id": ask("Id, lowercase words joined by hyphens (tomsk)", new_id(dataset.places, "place"))}
+    value["name"] = ask("Name, as English writes it", text_required)
+    value["aliases"] = ask("Other names and spellings, comma-separated", _split, optional=True) or []
+    value["country"] = ask("Country: an ISO code or a name", countries_from(dataset))[0]
+    value["lat"] = ask("Latitude (decimal degrees, north positive)", coordinate(-90, 90), optional=True)
+    value["lon"] = ask("Longitude (decimal degrees, east positive)", coordinate(-180, 180), optional=True)
+    return value
+
+
+ACTOR_KINDS = ("person", "state-body", "company", "ngo", "media", "research", "government", "group")
+
+
+def ask_actor(dataset) -> dict:
+    """Every field of a new actor, asked one by one."""
+    value: dict = {"id": ask("Id, lowercase words joined by hyphens (thae-yong-ho)", new_id(dataset.actors, "actor"))}
+    value["name"] = ask("Name, as English writes it", text_required)
+    value["aliases"] = ask("Other names and spellings, comma-separated", _split, optional=True) or []
+    value["kind"] = ask(f"Kind ({', '.join(ACTOR_KINDS)})", one_of(ACTOR_KINDS))
+    value["countries"] = ask("Countries, comma-separated codes or names", countries_from(dataset), optional=True) or []
+    value["description"] = ask("Description: who they are, in your own words", optional=True)
+    return value
+
+
 def _interactive(folder: str, questions: Callable) -> None:
     """Ask for a record, check it against the dataset, show it, and write it on confirmation."""
     from nkwatch.loader import load_dataset
@@ -254,7 +332,7 @@ def _added(folder: str, path: Path) -> None:
     typer.echo(f"added {SINGULAR[folder]} {path.stem} ({path})")
 
 
-@app.command()
+@app.command(rich_help_panel=panel("init"))
 def init(
     directory: Annotated[Path, typer.Argument(help="A new or empty folder to hold the copy.", metavar="DIR")],
 ) -> None:
@@ -274,7 +352,7 @@ def init(
     typer.echo(f"started a dataset at {directory}; add to it with: nkwatch --data {directory} add")
 
 
-@app.command()
+@app.command(rich_help_panel=panel("add"))
 def add(from_file: FromFile = None) -> None:
     """Add an event: asked field by field, or read from a YAML file; checked against the whole dataset first.
 
@@ -294,7 +372,7 @@ def add(from_file: FromFile = None) -> None:
         _interactive("events", ask_event)
 
 
-@app.command("add-source")
+@app.command("add-source", rich_help_panel=panel("add-source"))
 def add_source(from_file: FromFile = None) -> None:
     """Add a source (an article, report or statement): asked field by field, or read from a YAML file.
 
@@ -310,3 +388,35 @@ def add_source(from_file: FromFile = None) -> None:
         _from_file("sources", from_file)
     else:
         _interactive("sources", ask_source)
+
+
+@app.command("add-place", rich_help_panel=panel("add-place"))
+def add_place(from_file: FromFile = None) -> None:
+    """Add a place (a city, site or border crossing): asked field by field, or read from a YAML file.
+
+    Examples:
+
+      nkwatch --data ~/nkwatch-data add-place
+
+      nkwatch --data ~/nkwatch-data add-place --from tomsk.yaml
+    """
+    if from_file is not None:
+        _from_file("places", from_file)
+    else:
+        _interactive("places", ask_place)
+
+
+@app.command("add-actor", rich_help_panel=panel("add-actor"))
+def add_actor(from_file: FromFile = None) -> None:
+    """Add an actor (a person, state body, company or outlet): asked field by field, or read from a YAML file.
+
+    Examples:
+
+      nkwatch --data ~/nkwatch-data add-actor
+
+      nkwatch --data ~/nkwatch-data add-actor --from thae-yong-ho.yaml
+    """
+    if from_file is not None:
+        _from_file("actors", from_file)
+    else:
+        _interactive("actors", ask_actor)

@@ -12,24 +12,61 @@ COMMAND_MODULES = {
     "facts": "read_commands", "cite": "read_commands",
     "actors": "facet_commands", "countries": "facet_commands", "themes": "facet_commands",
     "sources": "facet_commands", "stats": "facet_commands",
-    "validate": "data_commands",
-    "init": "add_commands", "add": "add_commands", "add-source": "add_commands",
+    "validate": "data_commands", "import": "data_commands",
+    "init": "add_commands", "add": "add_commands", "add-source": "add_commands", "add-place": "add_commands",
+    "add-actor": "add_commands",
     "export": "export_commands",
 }
+HELP_PANELS = {
+    "Reading": ("timeline", "show", "search", "list", "facts", "export", "cite"),
+    "What there is to filter by": ("themes", "countries", "actors", "sources", "stats"),
+    "Your own data": ("init", "add", "add-source", "add-place", "add-actor", "import", "validate"),
+}
+"""How `nkwatch --help` groups the commands, in this order; a command not named here comes last."""
+HELP_ORDER = [name for names in HELP_PANELS.values() for name in names]
 GLOBAL_OPTIONS_WITH_VALUE = {"--data"}
 
 
 def requested_command(argv: list[str]) -> str | None:
     """The command named on the command line, skipping global options and their values."""
+    at = _command_position(argv)
+    return None if at is None else argv[at]
+
+
+def _command_position(argv: list[str]) -> int | None:
     skip = False
-    for word in argv:
+    for position, word in enumerate(argv):
         if skip:
             skip = False
         elif word in GLOBAL_OPTIONS_WITH_VALUE:
             skip = True
         elif not word.startswith("-"):
-            return word
+            return position
     return None
+
+
+def hoist_global_options(argv: list[str]) -> list[str]:
+    """The command line with ``--data DIR`` moved before the command, so that it is accepted after it too
+    (``nkwatch timeline --data DIR``); words after ``--`` are left alone."""
+    at = _command_position(argv)
+    if at is None:
+        return argv
+    end = argv.index("--") if "--" in argv[at:] else len(argv)
+    head, tail, rest = argv[:at + 1], [], argv[end:]
+    moved: list[str] = []
+    words = argv[at + 1:end]
+    skip = False
+    for position, word in enumerate(words):
+        if skip:
+            skip = False
+        elif word in GLOBAL_OPTIONS_WITH_VALUE and position + 1 < len(words):
+            moved += [word, words[position + 1]]
+            skip = True
+        elif word.startswith("--data="):
+            moved.append(word)
+        else:
+            tail.append(word)
+    return moved + head + tail + rest
 
 
 def register(argv: list[str]) -> None:
@@ -42,3 +79,13 @@ def register(argv: list[str]) -> None:
         except ModuleNotFoundError as error:
             if error.name != f"nkwatch.cli.{module}":
                 raise
+
+
+def help_position(name: str) -> int:
+    """Where `nkwatch --help` lists a command: HELP_PANELS' order, then any other command."""
+    return HELP_ORDER.index(name) if name in HELP_ORDER else len(HELP_ORDER)
+
+
+def panel(name: str) -> str | None:
+    """The --help panel a command is listed under (given to its ``@app.command``)."""
+    return next((title for title, names in HELP_PANELS.items() if name in names), None)

@@ -3,6 +3,7 @@ timelinejs or html, to stdout or atomically to a file."""
 
 from __future__ import annotations
 
+import json
 import sys
 from enum import Enum
 from pathlib import Path
@@ -11,11 +12,12 @@ from typing import Annotated
 import typer
 
 from nkwatch.cli import State, app, say
+from nkwatch.cli.commands import panel
 from nkwatch.cli.options import Actor, Country, Limit, Since, SourceFilter, TextFilter, Theme, Until, filters_from
 from nkwatch.errors import UsageError
-from nkwatch.export import FORMATS, figure_writer_for, format_from_extension, writer_for
+from nkwatch.export import ALL_FORMATS, DATABASE_WRITERS, FORMATS, figure_writer_for, format_from_extension, writer_for
 
-ExportFormat = Enum("ExportFormat", {name: name for name in FORMATS}, type=str)
+ExportFormat = Enum("ExportFormat", {name: name for name in ALL_FORMATS}, type=str)
 """The --format choices: every format in the registry."""
 
 CSV_ONLY = ("excel", "raw")
@@ -24,10 +26,23 @@ CSV_ONLY = ("excel", "raw")
 def chosen_format(format_: str | None, output: Path | None) -> str:
     """The format asked for, or the one the output file's extension names; a usage error when there is neither."""
     if format_:
+        _refuse_contradiction(format_, output)
         return format_
     if output is None or str(output) == "-":
         raise UsageError(f"give --format ({', '.join(FORMATS)}) or an -o file whose extension names one")
     return format_from_extension(output)
+
+
+def _refuse_contradiction(format_: str, output: Path | None) -> None:
+    """A usage error when the output file's extension names another format than --format (-f csv -o y.json)."""
+    from nkwatch.export import EXTENSIONS
+
+    name = output.name.lower() if output is not None and str(output) != "-" else ""
+    named = next((fmt for suffix, fmt in EXTENSIONS if name.endswith(suffix)), None)
+    if named and named != format_:
+        ending = next((suffix for suffix, fmt in EXTENSIONS if fmt == format_), None)
+        fix = f"drop --format, or write to a file ending in {ending}" if ending else "drop --format, or rename the file"
+        raise UsageError(f"--format {format_} contradicts {output.name}, whose extension means {named}; {fix}")
 
 
 def check_options(name: str, excel: bool, raw: bool, figures: bool) -> None:
@@ -35,6 +50,8 @@ def check_options(name: str, excel: bool, raw: bool, figures: bool) -> None:
     for option, given in zip(CSV_ONLY, (excel, raw), strict=True):
         if given and name != "csv":
             raise UsageError(f"--{option} applies to csv only, not {name}")
+    if figures and name in DATABASE_WRITERS:
+        raise UsageError(f"a {name} database holds the figures with the events; leave out --figures")
     if figures:
         figure_writer_for(name)
 
@@ -46,9 +63,10 @@ def _write(stream, dataset, filters, name: str, raw: bool, figures: bool) -> int
         from nkwatch.query import select_figures
 
         return figure_writer_for(name)(dataset, select_figures(dataset, filters), stream, **options)
+    from nkwatch.export.about import describe
     from nkwatch.query import Selection
 
-    return writer_for(name)(dataset, Selection(dataset, filters), stream, **options)
+    return writer_for(name)(dataset, Selection(dataset, filters), stream, about=describe(dataset, filters), **options)
 
 
 def _stdout():
@@ -69,7 +87,7 @@ def _report(count: int, name: str, figures: bool, output: Path | None) -> None:
         say(f"nkwatch: wrote {count} {kind[:-1] if count == 1 else kind} as {name}{where}")
 
 
-@app.command()
+@app.command(rich_help_panel=panel("export"))
 def export(
     format_: Annotated[ExportFormat | None, typer.Option(
         "--format", "-f", case_sensitive=False, show_default=False,
@@ -80,6 +98,9 @@ def export(
     excel: Annotated[bool, typer.Option("--excel", help="csv: start with the byte-order mark Excel needs.")] = False,
     raw: Annotated[bool, typer.Option("--raw", help="csv: do not neutralise cells a spreadsheet would run.")] = False,
     figures: Annotated[bool, typer.Option("--figures", help="Export the figures (csv, json, ndjson).")] = False,
+    metadata: Annotated[Path | None, typer.Option(
+        "--metadata", dir_okay=False, show_default=False,
+        help="sqlite: write Datasette's metadata here instead of metadata.json beside the database.")] = None,
     country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None, until: Until = None,
     text: TextFilter = None, source: SourceFilter = None, limit: Limit = None,
 ) -> None:
@@ -93,11 +114,18 @@ def export(
       nkwatch export -o nk.html --since 2016
 
       nkwatch export --format ics --theme defection -o defections.ics --force
+
+      nkwatch export -o nk.db    (SQLite, with metadata.json for Datasette)
     """
     from nkwatch.cache import open_dataset
 
     name = chosen_format(format_.value if format_ else None, output)
     check_options(name, excel, raw, figures)
+    if metadata is not None and name not in DATABASE_WRITERS:
+        raise UsageError(f"--metadata applies to sqlite only, not {name}")
+    if name in DATABASE_WRITERS:
+        _export_database(name, output, metadata, force, country, actor, theme, since, until, text, source, limit)
+        return
     target = None if output is None or str(output) == "-" else output
     if target is not None:
         from nkwatch.export.files import check_target
@@ -133,3 +161,33 @@ def _export_to(stream, dataset, filters, name: str, excel: bool, raw: bool, figu
     if excel:
         stream.write("\ufeff")
     return _write(stream, dataset, filters, name, raw, figures)
+
+
+def _export_database(name: str, output: Path | None, metadata: Path | None, force: bool, *filter_values) -> None:
+    """Write the selection as a database file and, beside it, Datasette's metadata.json; both atomically."""
+    from nkwatch import __version__
+    from nkwatch.cache import open_dataset
+    from nkwatch.export import database_writer_for
+    from nkwatch.export.files import atomic_path, atomic_text_file, check_target
+    from nkwatch.export.sqlite import metadata_for
+    from nkwatch.loader import bundled_data_path
+    from nkwatch.query import Selection, select_figures
+
+    if output is None or str(output) == "-":
+        raise UsageError(f"{name} writes a database file, which cannot go to stdout; give -o FILE (-o nk.db)")
+    metadata = metadata or output.parent / "metadata.json"
+    if metadata.absolute() == output.absolute():
+        raise UsageError(f"--metadata {metadata} is the database file itself; give another name")
+    check_target(output, force)
+    check_target(metadata, force)
+    dataset = open_dataset(State.data)
+    filters = filters_from(dataset, *filter_values)
+    figures = select_figures(dataset, filters._replace(limit=None))
+    with atomic_path(output, force) as temp:
+        count = database_writer_for(name)(dataset, Selection(dataset, filters), figures, temp)
+    bundled = Path(dataset.root).resolve() == bundled_data_path().resolve()
+    document = metadata_for(dataset, output.stem, bundled, __version__)
+    with atomic_text_file(metadata, force) as stream:
+        stream.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    _report(count, name, False, output)
+    say(f"nkwatch: wrote Datasette's metadata to {metadata} (datasette {output} -m {metadata})")

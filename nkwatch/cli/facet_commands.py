@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nkwatch.cli import app
+from nkwatch.cli.commands import panel
 from nkwatch.cli.options import (
     Actor,
     Country,
@@ -28,9 +29,11 @@ def _facet(facet: str, title: str, country, actor, theme, since, until, text, so
     if as_json:
         show_json([{"value": v, "name": label, "events": n} for v, label, n in rows])
         return
+    from nkwatch.cli.read_commands import listing
     from nkwatch.render import facet_table
 
-    show(facet_table(f"{title} ({len(events)} events)", rows), pager=not no_pager)
+    show(listing(lambda width: facet_table(f"{title} ({len(events)} events)", rows, width),
+                 lambda: [(value, count, label) for value, label, count in rows]), pager=not no_pager)
 
 
 def facet_label(dataset, facet: str, value: str) -> str:
@@ -49,7 +52,7 @@ def facet_label(dataset, facet: str, value: str) -> str:
     return value
 
 
-@app.command()
+@app.command(rich_help_panel=panel("actors"))
 def actors(country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
            until: Until = None, text: TextFilter = None, source: SourceFilter = None, json: Json = False,
            no_pager: NoPager = False) -> None:
@@ -64,7 +67,7 @@ def actors(country: Country = None, actor: Actor = None, theme: Theme = None, si
     _facet("actor", "Actors", country, actor, theme, since, until, text, source, json, no_pager)
 
 
-@app.command()
+@app.command(rich_help_panel=panel("countries"))
 def countries(country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
               until: Until = None, text: TextFilter = None, source: SourceFilter = None, json: Json = False,
               no_pager: NoPager = False) -> None:
@@ -79,7 +82,7 @@ def countries(country: Country = None, actor: Actor = None, theme: Theme = None,
     _facet("country", "Countries", country, actor, theme, since, until, text, source, json, no_pager)
 
 
-@app.command()
+@app.command(rich_help_panel=panel("themes"))
 def themes(country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
            until: Until = None, text: TextFilter = None, source: SourceFilter = None, json: Json = False,
            no_pager: NoPager = False) -> None:
@@ -94,7 +97,7 @@ def themes(country: Country = None, actor: Actor = None, theme: Theme = None, si
     _facet("theme", "Themes", country, actor, theme, since, until, text, source, json, no_pager)
 
 
-@app.command()
+@app.command(rich_help_panel=panel("sources"))
 def sources(country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
             until: Until = None, text: TextFilter = None, source: SourceFilter = None, json: Json = False,
             no_pager: NoPager = False) -> None:
@@ -109,7 +112,7 @@ def sources(country: Country = None, actor: Actor = None, theme: Theme = None, s
     _facet("source", "Sources", country, actor, theme, since, until, text, source, json, no_pager)
 
 
-@app.command()
+@app.command(rich_help_panel=panel("stats"))
 def stats(country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
           until: Until = None, text: TextFilter = None, source: SourceFilter = None, json: Json = False,
           no_pager: NoPager = False) -> None:
@@ -131,15 +134,34 @@ def stats(country: Country = None, actor: Actor = None, theme: Theme = None, sin
     if json:
         show_json({"events": len(events), "years": dict(years), **{f: dict(c) for f, c in by.items()}})
         return
-    from rich.console import Group
-    from rich.text import Text
-
-    from nkwatch.render import bar_chart
-
     if not events:
         note("No events match these filters.")
         return
-    labelled = {f: [(facet_label(dataset, f, v), n) for v, n in c] for f, c in by.items()}
-    show(Group(Text(f"{len(events)} events", style="bold"), bar_chart("\nEvents per year", years),
-               bar_chart("\nBy country", labelled["country"]), bar_chart("\nBy theme", labelled["theme"]),
-               bar_chart("\nBy source", labelled["source"])), pager=not no_pager)
+    from nkwatch.cli.read_commands import listing
+
+    sections = [("year", years), *by.items()]
+    labelled = [(facet, [(stats_label(dataset, facet, v), n) for v, n in counts]) for facet, counts in sections]
+    show(listing(lambda width: _stats_view(len(events), labelled, width),
+                 lambda: [(facet, value, n) for facet, counts in sections for value, n in counts]), pager=not no_pager)
+
+
+STATS_TITLES = {"year": "Events per year", "country": "By country", "theme": "By theme", "source": "By source"}
+
+
+def _stats_view(total: int, sections, width: int):
+    from rich.text import Text
+
+    from nkwatch.layout import joined
+    from nkwatch.render import bar_chart
+
+    parts = [Text(f"{total} events", style="bold")]
+    for facet, counts in sections:
+        parts += [Text(""), bar_chart(STATS_TITLES[facet], counts, width)]
+    return joined(parts)
+
+
+def stats_label(dataset, facet: str, value: str) -> str:
+    """How stats names a value: a country by name and code, a theme or source by its id (as --json keys them)."""
+    if facet == "country":
+        return f"{facet_label(dataset, facet, value)} ({value})"
+    return value

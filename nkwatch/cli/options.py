@@ -62,15 +62,32 @@ TextFilter = Annotated[list[str] | None, typer.Option(
     "--text", help="Words that must appear in the event's text.", rich_help_panel="Filters")]
 SourceFilter = Annotated[list[str] | None, typer.Option(
     "--source", "-s", help="Source id or publisher (Daily NK).", rich_help_panel="Filters")]
+def _check_limit(value: int | None) -> int | None:
+    if value is not None and value < 0:
+        raise typer.BadParameter(f"{value} is negative; give 0 (for all) or more")
+    return value
+
+
 Limit = Annotated[int | None, typer.Option(
-    help="Show at most this many (0 for all; on a terminal the default is 200).", rich_help_panel="Filters")]
+    callback=_check_limit, help="Show at most this many (0 for all; on a terminal the default is 200).",
+    rich_help_panel="Filters")]
+"""--limit, checked here for every command: a negative or non-numeric value is the command's own usage error."""
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 NoPager = Annotated[bool, typer.Option("--no-pager", help="Never page long output.")]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Also show dates in their stored EDTF form.")]
 
 
 def filters_from(dataset, country, actor, theme, since, until, text, source, limit):
-    """Resolve the shared options into Filters (0 as a limit means no limit)."""
+    """Resolve the shared options into Filters (0 as a limit means no limit); say on stderr how a value was taken
+    when it matched only approximately."""
+    from nkwatch.cli.output import note
     from nkwatch.query import resolve_filters
 
-    return resolve_filters(dataset, country=country or (), actor=actor or (), theme=theme or (), since=since,
-                           until=until, text=text or (), source=source or (), limit=limit or None)
+    notes: list[str] = []
+    filters = resolve_filters(dataset, country=country or (), actor=actor or (), theme=theme or (), since=since,
+                              until=until, text=text or (), source=source or (), limit=limit or None, notes=notes)
+    from nkwatch.textnorm import strip_unsafe
+
+    for line in notes:
+        note(strip_unsafe(f"nkwatch: {line}"))
+    return filters

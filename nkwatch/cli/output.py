@@ -13,21 +13,45 @@ DEFAULT_DISPLAY_LIMIT = 200
 
 
 def make_console(file=None):
-    """A Console that never reads markup or emoji in data; 80 columns when piped unless COLUMNS says otherwise."""
+    """A Console that never reads markup or emoji in data; 80 columns when piped unless COLUMNS says otherwise;
+    no styles under NO_COLOR."""
     from rich.console import Console
 
     stream = file or sys.stdout
     width = None
     if not stream.isatty() and "COLUMNS" not in os.environ:
         width = 80
-    return Console(file=stream, width=width, markup=False, emoji=False, highlight=False, soft_wrap=False)
+    # NO_COLOR means no styling at all, bold and dim included: output reads the same as in a pipe.
+    plain = {"color_system": None} if os.environ.get("NO_COLOR") else {}
+    return Console(file=stream, width=width, markup=False, emoji=False, highlight=False, soft_wrap=False, **plain)
+
+
+def terminal_width() -> int | None:
+    """The width to lay text out for on a terminal, or None when stdout is piped (scripts get tab-separated rows).
+
+    Rich decides what a terminal is, so TTY_COMPATIBLE=1 (or FORCE_COLOR) asks for the terminal layout in a pipe.
+    """
+    console = make_console()
+    return console.width if console.is_terminal else None
+
+
+def layout_width() -> int:
+    """The width text is fitted to: the terminal's, or COLUMNS (80 when unset) when piped."""
+    return make_console().width
 
 
 def show(renderable, *, pager: bool = True) -> None:
-    """Print a renderable; on a terminal, page it when it is taller than the screen."""
+    """Print a renderable (or a string of tab-separated rows); on a terminal, page it when taller than the screen.
+
+    The renderers have fitted every line to the width already, so Rich wraps nothing (``soft_wrap``): an address
+    longer than the screen stays one line, for the terminal to wrap and a copy to paste whole.
+    """
+    if isinstance(renderable, str):  # tab-separated rows, written as they are (Rich would expand the tabs)
+        sys.stdout.write(renderable)
+        return
     console = make_console()
     with console.capture() as capture:
-        console.print(renderable)
+        console.print(renderable, soft_wrap=True)
     # Rich pads table cells to the full width; pasted into a report, trailing blanks are noise.
     text = "\n".join(line.rstrip() for line in capture.get().split("\n"))
     paging = pager and State.pager and console.is_terminal and sys.stdin.isatty()
@@ -42,13 +66,23 @@ def show(renderable, *, pager: bool = True) -> None:
 
 def show_json(value) -> None:
     """Print a JSON document: UTF-8, two-space indent, keys in the documented order."""
-    text = json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    from nkwatch.textnorm import strip_unsafe_json
+
+    text = strip_unsafe_json(json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False)) + "\n"
     sys.stdout.write(text)
 
 
 def print_line(text: str) -> None:
     """Print one line of plain text on stdout."""
     print(text)
+
+
+def print_text(text: str) -> None:
+    """Print a document (BibTeX, RIS, …) on stdout as it is: UTF-8, no newline translation."""
+    stream = sys.stdout
+    if hasattr(stream, "reconfigure"):
+        stream.reconfigure(encoding="utf-8", newline="")
+    stream.write(text)
 
 
 def note(message: str) -> None:

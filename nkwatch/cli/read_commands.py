@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated
 
 import typer
 
+from nkwatch.citeformats import CITE_FORMATS
 from nkwatch.cli import State, app
+from nkwatch.cli.commands import panel
 from nkwatch.cli.options import (
     Actor,
     Country,
@@ -18,10 +21,21 @@ from nkwatch.cli.options import (
     TextFilter,
     Theme,
     Until,
+    Verbose,
     complete_event,
     filters_from,
 )
-from nkwatch.cli.output import DEFAULT_DISPLAY_LIMIT, note, print_line, show, show_json
+from nkwatch.cli.output import (
+    DEFAULT_DISPLAY_LIMIT,
+    layout_width,
+    note,
+    print_line,
+    print_text,
+    show,
+    show_json,
+    terminal_width,
+)
+from nkwatch.errors import UsageError
 
 
 def _dataset():
@@ -32,20 +46,40 @@ def _dataset():
 
 
 def _named_event(dataset, name: str):
-    """The event a name means; when only fuzzy matching found it, a note on stderr says which one was taken."""
+    """The event a name means, and how it matched; when not by its id, title or alias, a note on stderr says how."""
     from nkwatch.lookup import resolve_event
 
-    event, approximate = resolve_event(dataset, name)
-    if approximate:
-        note(f"nkwatch: {name!r} names no event exactly; taking the closest, {event.id} ({event.title})")
-    return event
+    match = resolve_event(dataset, name)
+    how = _how_matched(match)
+    if how:
+        from nkwatch.cli import record_line
+        from nkwatch.textnorm import strip_unsafe
+
+        event = match.event
+        note(strip_unsafe(f"nkwatch: {name!r} names no event exactly; {how}:"))
+        note(strip_unsafe(record_line(event.id, str(event.date), event.title)))
+    return match
+
+
+def _how_matched(match) -> str | None:
+    """How a match was found, in words, or None when it was the event's own id, title or alias."""
+    return {
+        "words": f"taken from the words of {match.through}",
+        "names": "taken from the words of its names",
+        "actor": f"taken from its actor {match.through}",
+        "place": f"taken from its place {match.through}",
+        "country": f"the one event in {match.through}",
+        "theme": f"the one event with theme {match.through}",
+        "text": f"found in its full text (score {match.score:.2f})",
+        "spelling": f"read as {match.through!r}",
+    }.get(match.by)
 
 
 def _display_limit(limit: int | None, as_json: bool) -> int | None:
-    """JSON gets the whole selection unless --limit is given; the terminal stops at a default."""
+    """JSON and piped rows get the whole selection unless --limit is given; the terminal stops at a default."""
     if limit is not None:
         return limit or None
-    return None if as_json else DEFAULT_DISPLAY_LIMIT
+    return None if as_json or terminal_width() is None else DEFAULT_DISPLAY_LIMIT
 
 
 def _select(country, actor, theme, since, until, text, source, limit, as_json):
@@ -57,6 +91,14 @@ def _select(country, actor, theme, since, until, text, source, limit, as_json):
     events = select_events(dataset, filters._replace(limit=cap))
     total = count_events(dataset, filters) if cap is not None and len(events) == cap else len(events)
     return dataset, events, total
+
+
+def listing(render_terminal, render_rows):
+    """A terminal layout at the screen's width, or tab-separated rows with every value whole when piped."""
+    from nkwatch.layout import tsv
+
+    width = terminal_width()
+    return tsv(render_rows()) if width is None else render_terminal(width)
 
 
 def _events_out(dataset, events, total, renderable, as_json: bool, no_pager: bool) -> None:
@@ -72,11 +114,14 @@ def _events_out(dataset, events, total, renderable, as_json: bool, no_pager: boo
     if not events:
         note("No events match these filters.")
         return
-    extra = more_line(len(events), total)
+    renderable = renderable()
+    extra = more_line(len(events), total) if terminal_width() else None
+    if extra is None and len(events) < total:
+        note(f"nkwatch: {total - len(events)} more not shown; use --limit 0 for all")
     show(Group(renderable, extra) if extra else renderable, pager=not no_pager)
 
 
-@app.command()
+@app.command(rich_help_panel=panel("timeline"))
 def timeline(country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
              until: Until = None, text: TextFilter = None, source: SourceFilter = None, limit: Limit = None,
              json: Json = False, no_pager: NoPager = False) -> None:
@@ -93,10 +138,13 @@ def timeline(country: Country = None, actor: Actor = None, theme: Theme = None, 
     from nkwatch.render import timeline as render_timeline
 
     dataset, events, total = _select(country, actor, theme, since, until, text, source, limit, json)
-    _events_out(dataset, events, total, render_timeline(events), json, no_pager)
+    from nkwatch.render import event_rows
+
+    _events_out(dataset, events, total, lambda: listing(lambda width: render_timeline(events, width),
+                                                        lambda: event_rows(dataset, events)), json, no_pager)
 
 
-@app.command("list")
+@app.command("list", rich_help_panel=panel("list"))
 def list_events(country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
                 until: Until = None, text: TextFilter = None, source: SourceFilter = None, limit: Limit = None,
                 sort: Annotated[str, typer.Option(help="date, title, id, people or country.")] = "date",
@@ -112,20 +160,20 @@ def list_events(country: Country = None, actor: Actor = None, theme: Theme = Non
       nkwatch list --source "Daily NK" --json
     """
     from nkwatch.query import sort_events
-    from nkwatch.render import event_table
+    from nkwatch.render import event_rows, event_table
 
     dataset, events, total = _select(country, actor, theme, since, until, text, source, 0, json)
     cap = _display_limit(limit, json)
     events = sort_events(events, sort)[:cap] if cap else sort_events(events, sort)
-    from nkwatch.cli.output import make_console
+    _events_out(dataset, events, total, lambda: listing(lambda width: event_table(dataset, events, width),
+                                                        lambda: event_rows(dataset, events)), json, no_pager)
 
-    _events_out(dataset, events, total, event_table(dataset, events, make_console().width), json, no_pager)
 
-
-@app.command("show")
-def show_event(name: Annotated[str, typer.Argument(help="Event id, title or alias; spelling forgiven.",
+@app.command("show", rich_help_panel=panel("show"))
+def show_event(name: Annotated[str, typer.Argument(help="Event id, title, alias, or words of its names or text; "
+                                                        "spelling forgiven.",
                                                    autocompletion=complete_event)],
-               json: Json = False, no_pager: NoPager = False) -> None:
+               json: Json = False, no_pager: NoPager = False, verbose: Verbose = False) -> None:
     """Everything about one event: date and how sure, places, actors, people, summary, disputes, sources.
 
     Examples:
@@ -137,19 +185,21 @@ def show_event(name: Annotated[str, typer.Argument(help="Event id, title or alia
       nkwatch show mokran-group-defection --json
     """
     dataset = _dataset()
-    event = _named_event(dataset, name)
+    match = _named_event(dataset, name)
+    event = match.event
     figures = [f for f in dataset.figures.values() if f.event == event.id]
     if json:
         from nkwatch.serialize import event_dict, figure_dict
 
-        show_json({**event_dict(dataset, event), "figures": [figure_dict(dataset, f) for f in figures]})
+        show_json({**event_dict(dataset, event), "figures": [figure_dict(dataset, f) for f in figures],
+                   "match": {"by": match.by, "score": match.score}})
         return
     from nkwatch.render import event_page
 
-    show(event_page(dataset, event, figures), pager=not no_pager)
+    show(event_page(dataset, event, figures, layout_width(), verbose), pager=not no_pager)
 
 
-@app.command()
+@app.command(rich_help_panel=panel("search"))
 def search(query: Annotated[str, typer.Argument(help="Words to look for; every word must match.")],
            country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
            until: Until = None, text: TextFilter = None, source: SourceFilter = None, limit: Limit = None,
@@ -181,12 +231,12 @@ def search(query: Annotated[str, typer.Argument(help="Words to look for; every w
     if not hits:
         note(f"Nothing matches {query!r}.")
         return
-    from nkwatch.render import search_results
+    from nkwatch.render import search_results, search_rows
 
-    show(search_results(hits), pager=not no_pager)
+    show(listing(lambda width: search_results(hits, width), lambda: search_rows(hits)), pager=not no_pager)
 
 
-@app.command()
+@app.command(rich_help_panel=panel("facts"))
 def facts(query: Annotated[str | None, typer.Argument(help="Words the figure must mention.")] = None,
           country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
           until: Until = None, source: SourceFilter = None, limit: Limit = None, json: Json = False,
@@ -215,31 +265,67 @@ def facts(query: Annotated[str | None, typer.Argument(help="Words the figure mus
     if not figures:
         note("No figures match.")
         return
-    from nkwatch.render import figure_table
+    from nkwatch.render import figure_rows, figure_table
 
-    show(figure_table(dataset, figures), pager=not no_pager)
+    show(listing(lambda width: figure_table(dataset, figures, width), lambda: figure_rows(dataset, figures)),
+         pager=not no_pager)
 
 
-@app.command()
-def cite(name: Annotated[str, typer.Argument(help="Event id, title or alias.", autocompletion=complete_event)],
-         json: Json = False) -> None:
-    """The event's sources as citation lines, ready to paste into a report.
+CiteFormat = Enum("CiteFormat", {name: name for name in CITE_FORMATS}, type=str)
+"""The cite --format choices."""
+
+
+@app.command(rich_help_panel=panel("cite"))
+def cite(name: Annotated[str | None, typer.Argument(
+             help=("Event id, title, alias, or words of its names or text; leave out to cite the sources of the "
+                   "events the filters select."),
+             autocompletion=complete_event, show_default=False)] = None,
+         format_: Annotated[CiteFormat, typer.Option(
+             "--format", "-f", case_sensitive=False,
+             help="text (citation lines), bibtex, ris or csl-json (for reference managers).")] = CiteFormat.text,
+         country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
+         until: Until = None, text: TextFilter = None, source: SourceFilter = None, json: Json = False) -> None:
+    """The sources of an event, or of a selection, as citations: lines to paste into a report, or BibTeX, RIS or
+    CSL-JSON for a reference manager. Each source once, in the order first cited; keys are source ids.
 
     Examples:
 
       nkwatch cite ningpo
 
-      nkwatch cite "Baek Won-soon" --json
+      nkwatch cite ningpo --format bibtex
+
+      nkwatch cite --country russia --format ris > russia.ris
     """
+    from nkwatch.citeformats import WRITERS, cited_sources
+
+    chosen = format_.value
+    if json and chosen != "text":
+        raise UsageError(f"--json prints the text citations as JSON; leave it out with --format {chosen}")
+    dataset = _dataset()
+    given = (country, actor, theme, since, until, text, source)
+    if name is not None and any(option for option in given):
+        raise UsageError("give an event name or filters, not both")
+    if name is None and not any(option for option in given):
+        raise UsageError("give an event name (nkwatch cite ningpo) or filters (nkwatch cite --country russia)")
+    if name is not None:
+        events = [_named_event(dataset, name).event]
+    else:
+        from nkwatch.query import select_events
+
+        events = select_events(dataset, filters_from(dataset, country, actor, theme, since, until, text, source, None))
+        if not events:
+            note("No events match these filters.")
+            return
+    sources = cited_sources(dataset, events)
+    if chosen != "text":
+        print_text(WRITERS[chosen](sources))
+        return
     from nkwatch.render import citation
 
-    dataset = _dataset()
-    event = _named_event(dataset, name)
-    ids = list(dict.fromkeys(ref.source for ref in event.sources))
     if json:
         from nkwatch.serialize import source_dict
 
-        show_json([{**source_dict(dataset.sources[i]), "citation": citation(dataset, i)} for i in ids])
+        show_json([{**source_dict(s), "citation": citation(dataset, s.id)} for s in sources])
         return
-    for source_id in ids:
-        print_line(citation(dataset, source_id))
+    for cited in sources:
+        print_line(citation(dataset, cited.id))

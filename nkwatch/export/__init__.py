@@ -1,9 +1,11 @@
 """Exports: one module per format, one writer each, and the registry that maps a format's name to its writer.
 
 Writers are named as ``module:function`` and imported only when their format is asked for, so that an export
-loads one writer and not all eight. Every writer has the signature ``write_X(dataset, events, stream) -> int``: it
-iterates the events once, writes to the text stream as it goes (never building the whole output in memory) and
-returns how many records it wrote.
+loads one writer and not all eight. Every writer has the signature ``write_X(dataset, events, stream, *, about=None)
+-> int``: it iterates the events once, writes to the text stream as it goes (never building the whole output in
+memory) and returns how many records it wrote. ``about`` (``export.about.About``, built once by the export command
+from the resolved filters) names the selection, the day made and the dataset, for the formats that show them
+(Markdown, HTML, TimelineJS); without it a writer describes an unfiltered export.
 ``--figures`` uses the writers in ``FIGURE_WRITERS``, which take figures instead of events.
 """
 
@@ -15,9 +17,10 @@ from pathlib import PurePath
 from typing import TextIO
 
 from nkwatch.errors import UsageError
-from nkwatch.models import Dataset, Event, Figure
+from nkwatch.models import Dataset, Figure
 
-Writer = Callable[[Dataset, Iterable[Event], TextIO], int]
+Writer = Callable[..., int]
+"""``write_X(dataset, events, stream, *, about=None) -> int``."""
 FigureWriter = Callable[[Dataset, Iterable[Figure], TextIO], int]
 
 FORMATS = ("csv", "json", "ndjson", "markdown", "ics", "geojson", "timelinejs", "html")
@@ -34,6 +37,15 @@ WRITERS: dict[str, str | Writer] = {
     "html": "html:write_html",
 }
 """The writer of each format."""
+
+DATABASE_WRITERS: dict[str, str | Callable] = {
+    "sqlite": "sqlite:write_sqlite",
+}
+"""Formats written to a named file, never to a stream (a database), and their writers, whose signature is
+``write_X(dataset, events, figures, path) -> int``."""
+
+ALL_FORMATS = FORMATS + tuple(DATABASE_WRITERS)
+"""Every format --format accepts: those written to a stream, then the database ones."""
 
 FIGURE_WRITERS: dict[str, str | FigureWriter] = {
     "csv": "csv:write_figures_csv",
@@ -59,15 +71,18 @@ EXTENSIONS = (
 )
 """File name endings and the format each one names."""
 
+DATABASE_EXTENSIONS = ((".sqlite3", "sqlite"), (".sqlite", "sqlite"), (".db", "sqlite"))
+"""File name endings that name a database format."""
+
 
 def format_from_extension(path: str | PurePath) -> str:
     """The format a file name's extension names (``ru.csv`` → csv), or a UsageError listing the known endings."""
     name = PurePath(path).name.lower()
-    for suffix, name_format in EXTENSIONS:
+    for suffix, name_format in EXTENSIONS + DATABASE_EXTENSIONS:
         if name.endswith(suffix):
             return name_format
-    endings = ", ".join(suffix for suffix, _ in EXTENSIONS)
-    raise UsageError(f"cannot tell the format from {str(path)!r}; give --format ({', '.join(FORMATS)}) "
+    endings = ", ".join(suffix for suffix, _ in EXTENSIONS + DATABASE_EXTENSIONS)
+    raise UsageError(f"cannot tell the format from {str(path)!r}; give --format ({', '.join(ALL_FORMATS)}) "
                      f"or a file ending in {endings}")
 
 
@@ -76,7 +91,12 @@ def writer_for(name: str) -> Writer:
     try:
         return _loaded(WRITERS[name])
     except KeyError:
-        raise UsageError(f"unknown format {name!r}; formats: {', '.join(FORMATS)}") from None
+        raise UsageError(f"unknown format {name!r}; formats: {', '.join(ALL_FORMATS)}") from None
+
+
+def database_writer_for(name: str) -> Callable:
+    """The writer of a database format (sqlite)."""
+    return _loaded(DATABASE_WRITERS[name])
 
 
 def figure_writer_for(name: str) -> FigureWriter:

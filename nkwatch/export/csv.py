@@ -1,33 +1,55 @@
 """CSV: one row per event (or per figure), RFC 4180 quoting, with cells a spreadsheet would run neutralised.
 
+A spreadsheet opening a CSV guesses its separator: LibreOffice's import dialog ticks tab, comma and semicolon by
+default, and Excel takes the list separator of the user's locale (``;`` across much of Europe). So every cell that
+holds a comma, a semicolon, a tab, a double quote or a line break is quoted (its double quotes doubled), whatever
+separator the reader picks: list cells joined with ``; `` stay one cell, and a tab inside a cell cannot split it
+into a second cell that starts a live formula. Other cells are written bare, as RFC 4180 allows.
+
 A text cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, or a full-width ``＝＋－＠``, is
-read by Excel, LibreOffice and Google Sheets as a formula (``=HYPERLINK(…)`` can leak data or run commands); such a
-cell gets a leading apostrophe, which spreadsheets show as text. ``raw=True`` writes cells as they are.
+read by Excel, LibreOffice and Google Sheets as a formula (``=HYPERLINK(…)`` can leak data or run commands), and so
+is one that starts so behind invisible characters (``\\u200b=1+1``); such a cell gets a leading apostrophe, which
+spreadsheets show as text. ``raw=True`` writes cells as they are.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
-from typing import TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
-from nkwatch.models import Dataset, Event, Figure
-from nkwatch.serialize import discrepancy_dict, figure_dict, number, source_dict
+from nkwatch.models import Dataset, Event, Figure, Range
+from nkwatch.serialize import claim_text, discrepancy_dict, figure_dict, number, source_dict
+from nkwatch.textnorm import strip_unsafe
+
+if TYPE_CHECKING:
+    from nkwatch.export.about import About
 
 EVENT_COLUMNS = ("id", "title", "date", "start", "end", "date_note", "countries", "places", "actors", "themes",
-                 "people_min", "people_max", "summary", "sources", "basis", "asserted_by", "outlets", "related",
-                 "discrepancies")
+                 "people_min", "people_max", "people_wording", "summary", "sources", "basis", "asserted_by", "outlets",
+                 "related", "discrepancies")
 """The columns of an events CSV, in order: the first fourteen as issue 5 fixed them, then who asserts the event."""
 
-FIGURE_COLUMNS = ("id", "measure", "value_min", "value_max", "qualifier", "unit", "as_of", "as_of_start",
-                  "as_of_end", "countries", "event", "note", "basis", "asserted_by", "outlets", "sources",
-                  "discrepancies")
+FIGURE_COLUMNS = ("id", "measure", "value_min", "value_max", "value_wording", "qualifier", "unit", "as_of",
+                  "as_of_start", "as_of_end", "countries", "event", "note", "basis", "asserted_by", "outlets",
+                  "sources", "discrepancies")
 """The columns of a figures CSV, in order."""
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 """First characters that make a spreadsheet read a cell as a formula."""
 
 LIST_SEPARATOR = "; "
+
+
+def starts_formula(cell: str) -> bool:
+    """True when a spreadsheet may run the cell: it starts with a formula character, or does once the characters
+    nkwatch's text policy removes (zero-width and other invisible ones, see nkwatch.textnorm) are taken away."""
+    if cell.startswith(FORMULA_STARTS):
+        return True
+    first = cell[:1]
+    if not first or " " <= first <= "~" or strip_unsafe(first):  # the usual case: a visible first character
+        return False
+    return strip_unsafe(cell).startswith(FORMULA_STARTS)
 
 
 def joined(values: Iterable[str]) -> str:
@@ -44,9 +66,15 @@ def sources_cell(sources: list[dict]) -> str:
 def discrepancies_cell(discrepancies: list[dict]) -> str:
     """Each disagreement as ``about: source says …; source says … → resolution``, separated by `` | ``."""
     return " | ".join(
-        f"{d['about']}: " + joined(f"{c['source']} says {c['says']}" for c in d["claims"])
+        f"{d['about']}: " + joined(claim_text(c["source"], _Said(c["says"], c.get("quoted", False)))
+                                   for c in d["claims"])
         + (f" → {d['resolution']}" if d["resolution"] else "")
         for d in discrepancies)
+
+
+class _Said(NamedTuple):
+    says: str
+    quoted: bool
 
 
 def attestation_cells(attestation: dict) -> list[str]:
@@ -69,7 +97,7 @@ def event_row(dataset: Dataset, event: Event, source_cells: dict[str, str]) -> l
     return [event.id, event.title, date.text, _iso(date.start), _iso(date.end), _blank(event.date_note),
             joined(event.countries), joined(_names(dataset.places, event.places)),
             joined(_names(dataset.actors, (a.actor for a in event.actors))), joined(event.themes),
-            number(people.min) if people else "", number(people.max) if people else "", event.summary,
+            *people_cells(people), event.summary,
             joined(_source_cell(dataset, ref.source, source_cells) for ref in event.sources if ref.source in
                    dataset.sources),
             attestation.basis, attestation.asserted_by, joined(attestation.outlets), joined(event.related),
@@ -83,9 +111,9 @@ def stored_row(dataset: Dataset, value: dict, start: str | None, end: str | None
     the time. Each field is read as ``loader.build_event`` reads it; tests hold the two to the same cells."""
     people, attestation = value.get("people"), value["attestation"]
     if people.__class__ is dict:
-        people = (number(people["min"]), number(people["max"]))
+        people = people_cells(Range(people["min"], people.get("max"), people.get("wording")))
     else:
-        people = ("", "") if people is None else (number(people), number(people))
+        people = ("", "", "") if people is None else (number(people), number(people), "")
     sources = (ref["source"] for ref in value["sources"])
     return [value["id"], value["title"], value["date"].strip(), start or "", end or "", _blank(value.get("date_note")),
             joined(value["countries"]), joined(_names(dataset.places, value.get("places") or ())),
@@ -94,6 +122,14 @@ def stored_row(dataset: Dataset, value: dict, start: str | None, end: str | None
             joined(_source_cell(dataset, source, source_cells) for source in sources if source in dataset.sources),
             attestation["basis"], attestation["asserted_by"], joined(attestation.get("outlets") or ()),
             joined(value.get("related") or ()), discrepancies_cell(value.get("discrepancies") or ())]
+
+
+def people_cells(people: Range | None) -> tuple[object, object, object]:
+    """A head count's people_min, people_max and people_wording cells (blank where unknown)."""
+    if people is None:
+        return ("", "", "")
+    high = "" if people.max is None else number(people.max)
+    return (number(people.min), high, _blank(people.wording))
 
 
 def _iso(day) -> str:
@@ -113,7 +149,9 @@ def _source_cell(dataset: Dataset, source_id: str, cells: dict[str, str]) -> str
 
 def figure_row(data: dict) -> list[object]:
     """A figure dict (``serialize.figure_dict``) as the cells of one CSV row, in FIGURE_COLUMNS order."""
-    return [data["id"], data["measure"], data["value"]["min"], data["value"]["max"], _blank(data["qualifier"]),
+    value = data["value"]
+    return [data["id"], data["measure"], value["min"], _blank(value["max"]), _blank(value["wording"]),
+            _blank(data["qualifier"]),
             data["unit"], data["as_of"], _blank(data["as_of_start"]), _blank(data["as_of_end"]),
             joined(data["countries"]), _blank(data["event"]), _blank(data["note"]),
             *attestation_cells(data["attestation"]), sources_cell(data["sources"]),
@@ -121,21 +159,21 @@ def figure_row(data: dict) -> list[object]:
 
 
 def csv_line(cells: Iterable[object], raw: bool = False) -> str:
-    """One CSV record, as the csv module writes it with QUOTE_MINIMAL and CRLF line ends: None as an empty cell,
-    a cell holding a comma, a double quote or a line break quoted, with its quotes doubled. Unless raw, text cells
-    a spreadsheet would run are neutralised first.
+    """One CSV record with CRLF line ends: None as an empty cell, a cell holding a comma, a semicolon, a tab, a
+    double quote or a line break quoted, with its quotes doubled. Unless raw, text cells a spreadsheet would run
+    are neutralised first.
 
     Built here rather than by csv.writer, which copies each character in a loop of its own: on exports of
-    thousands of rows with long summaries it took most of the time, and str.replace and four substring tests
-    per cell (each a C scan) are about three times faster. Tests hold the two to the same output.
+    thousands of rows with long summaries it took most of the time, and str.replace and a few substring tests
+    per cell (each a C scan) are about three times faster. Tests hold it to the csv module's reading.
     """
     parts = []
     for cell in cells:
         if cell.__class__ is not str:
             cell = "" if cell is None else str(cell)
-        elif not raw and cell.startswith(FORMULA_STARTS):
+        elif not raw and starts_formula(cell):
             cell = "'" + cell
-        if "," in cell or '"' in cell or "\n" in cell or "\r" in cell:
+        if "," in cell or ";" in cell or '"' in cell or "\t" in cell or "\n" in cell or "\r" in cell:
             cell = '"' + cell.replace('"', '""') + '"'
         parts.append(cell)
     return ",".join(parts) + "\r\n"
@@ -151,7 +189,8 @@ def _write_rows(header: Iterable[str], rows: Iterable[list[object]], stream: Tex
     return count
 
 
-def write_csv(dataset: Dataset, events: Iterable[Event], stream: TextIO, *, raw: bool = False) -> int:
+def write_csv(dataset: Dataset, events: Iterable[Event], stream: TextIO, *, raw: bool = False,
+              about: About | None = None) -> int:
     """Write events as CSV, one row each under a header row; return how many rows were written. From a
     ``query.Selection`` that an index can give as stored values, the rows are made from those."""
     source_cells: dict[str, str] = {}

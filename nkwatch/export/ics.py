@@ -1,9 +1,12 @@
 """iCalendar (RFC 5545): one all-day VEVENT per event, so that a timeline can be laid over a calendar.
 
-All-day dates (``DTSTART;VALUE=DATE``) with an exclusive ``DTEND`` (the day after the last day); an event open at one
-end is the one day known. Lines end in CRLF and are folded at 75 octets without splitting a UTF-8 character; TEXT
-values escape backslash, semicolon, comma and newline. ``UID`` is ``<event id>@nkwatch`` and ``DTSTAMP`` comes from
-the data (the latest publication day of the event's sources), never from the clock, so the output is reproducible.
+All-day dates (``DTSTART;VALUE=DATE``) with an exclusive ``DTEND`` (the day after the last day). An event open at
+one end keeps its openness: it spans the part that is known, the whole of its one bound ("from December 2011" covers
+December 2011, "by 18 October 2016" that day), and its summary says "from …" or "by …" after the title, so that no
+calendar shows a bare day or month the sources do not give as the event's date. Lines end in CRLF and are folded at
+75 octets without splitting a UTF-8 character; TEXT values escape backslash, semicolon, comma and newline. ``UID``
+is ``<event id>@nkwatch`` and ``DTSTAMP`` comes from the data (the latest publication day of the event's sources),
+never from the clock, so the output is reproducible.
 """
 
 from __future__ import annotations
@@ -11,12 +14,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from nkwatch import __version__
 from nkwatch.models import Dataset, Event
 from nkwatch.serialize import event_dict, people_text
 from nkwatch.textnorm import strip_unsafe
+
+if TYPE_CHECKING:
+    from nkwatch.export.about import About
 
 LINE_OCTETS = 75
 CRLF = "\r\n"
@@ -45,15 +51,40 @@ def fold(line: str) -> str:
 
 
 def _day(value: date) -> str:
-    return value.strftime("%Y%m%d")
+    # Written out rather than with strftime, which gives year 1 as "1", not "0001", on some platforms.
+    return f"{value.year:04d}{value.month:02d}{value.day:02d}"
 
 
-def day_span(event: Event) -> tuple[date, date]:
-    """The first day and the exclusive end (the day after the last) of an event; one day when open at an end."""
-    start, end = event.date.start, event.date.end
-    first = start or end
-    last = end if start and end else first
-    return first, last + timedelta(days=1)
+def day_span(event: Event) -> tuple[date, date | None]:
+    """The first day and the exclusive end (the day after the last) of an event; for an event open at one end, the
+    whole of the bound it has (its year, month or day). The end is None when the last day is 31 Dec 9999, the last
+    day a date can name."""
+    lower, upper = event.date.lower, event.date.upper
+    known = lower or upper
+    first = lower.first_day if lower else known.first_day
+    last = upper.last_day if upper else known.last_day
+    return first, (last + timedelta(days=1) if last < date.max else None)
+
+
+def end_line(first: date, after: date | None) -> str:
+    """DTEND, or where the day after the event cannot be written (after 9999-12-31), DURATION in days."""
+    if after is not None:
+        return f"DTEND;VALUE=DATE:{_day(after)}"
+    return f"DURATION:P{(date.max - first).days + 1}D"
+
+
+def is_open(event: Event) -> bool:
+    """True when the sources give only one end of the event's date."""
+    return event.date.lower is None or event.date.upper is None
+
+
+def summary(event: Event) -> str:
+    """The title, and for an open date what is known of it: 'Exports grow (from December 2011)'."""
+    if not is_open(event):
+        return event.title
+    from nkwatch.export.about import report_date
+
+    return f"{event.title} ({report_date(event.date)})"
 
 
 def stamp(dataset: Dataset, event: Event) -> str:
@@ -63,9 +94,19 @@ def stamp(dataset: Dataset, event: Event) -> str:
     return _day(max(days) if days else day_span(event)[0]) + "T000000Z"
 
 
-def description(data: dict, people: str) -> str:
+def openness_note(event: Event) -> str | None:
+    """For an open date, a line saying what the calendar entry spans and why."""
+    lower, upper = event.date.lower, event.date.upper
+    if lower is None:
+        return f"The sources say only that it happened by then; the calendar shows that {upper.precision}."
+    if upper is None:
+        return f"The sources give when it began, not when it ended; the calendar shows the {lower.precision} it began."
+    return None
+
+
+def description(data: dict, people: str, note: str | None = None) -> str:
     """The event's date as a person reads it, summary, head count, date note and sources, as plain text lines."""
-    lines = [f"When: {data['date_display']}", "", data["summary"]]
+    lines = [f"When: {data['date_display']}", *([note] if note else []), "", data["summary"]]
     if people:
         lines.append(f"People: {people}")
     if data["date_note"]:
@@ -90,9 +131,9 @@ def event_lines(dataset: Dataset, event: Event) -> Iterator[str]:
     yield f"UID:{event.id}@nkwatch"
     yield f"DTSTAMP:{stamp(dataset, event)}"
     yield f"DTSTART;VALUE=DATE:{_day(first)}"
-    yield f"DTEND;VALUE=DATE:{_day(after)}"
-    yield f"SUMMARY:{escape_text(data['title'])}"
-    yield f"DESCRIPTION:{escape_text(description(data, people_text(event.people)))}"
+    yield end_line(first, after)
+    yield f"SUMMARY:{escape_text(summary(event))}"
+    yield f"DESCRIPTION:{escape_text(description(data, people_text(event.people), openness_note(event)))}"
     if data["places"]:
         yield f"LOCATION:{escape_text('; '.join(p['name'] for p in data['places']))}"
     located = next((p for p in data["places"] if p["lat"] is not None and p["lon"] is not None), None)
@@ -110,7 +151,7 @@ HEADER = ("BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//nkwatch//nkwatch {__vers
           "X-WR-CALNAME:nkwatch")
 
 
-def write_ics(dataset: Dataset, events: Iterable[Event], stream: TextIO) -> int:
+def write_ics(dataset: Dataset, events: Iterable[Event], stream: TextIO, *, about: About | None = None) -> int:
     """Write events as an iCalendar file of all-day events; return how many were written."""
     for line in HEADER:
         stream.write(fold(line))

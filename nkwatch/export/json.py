@@ -8,24 +8,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from nkwatch.models import Dataset, Event, Figure
 from nkwatch.serialize import event_dict, figure_dict
+from nkwatch.textnorm import strip_unsafe_json
+
+if TYPE_CHECKING:
+    from nkwatch.export.about import About
 
 INDENT = "  "
 
 
 def _indented(value: dict) -> str:
     """One array item as ``json.dumps(array, indent=2)`` writes it: two spaces deeper than the array."""
-    text = json.dumps(value, ensure_ascii=False, indent=2)
+    text = strip_unsafe_json(json.dumps(value, ensure_ascii=False, indent=2, allow_nan=False))
     return "\n".join(INDENT + line for line in text.split("\n"))
 
 
 def json_line(value: dict) -> str:
-    """One compact JSON object on one line; U+2028 and U+2029 escaped, since some readers split lines on them."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    """One compact JSON object on one line, its text held to nkwatch's policy for invisible characters (U+2028 and
+    U+2029, on which some readers split lines, become newline escapes)."""
+    return strip_unsafe_json(json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
 
 
 def write_json_array(records: Iterable[dict], stream: TextIO) -> int:
@@ -43,7 +47,8 @@ def write_wrapped_lines(records: Iterable[dict], stream: TextIO, opening: str) -
     stream.write(opening)
     count = 0
     for record in records:
-        stream.write(("\n" if count == 0 else ",\n") + json.dumps(record, ensure_ascii=False))
+        line = strip_unsafe_json(json.dumps(record, ensure_ascii=False, allow_nan=False))
+        stream.write(("\n" if count == 0 else ",\n") + line)
         count += 1
     stream.write("\n]}\n" if count else "]}\n")
     return count
@@ -58,12 +63,12 @@ def write_json_lines(records: Iterable[dict], stream: TextIO) -> int:
     return count
 
 
-def write_json(dataset: Dataset, events: Iterable[Event], stream: TextIO) -> int:
+def write_json(dataset: Dataset, events: Iterable[Event], stream: TextIO, *, about: About | None = None) -> int:
     """Write events as a JSON array of event objects; return how many were written."""
     return write_json_array((event_dict(dataset, e) for e in events), stream)
 
 
-def write_ndjson(dataset: Dataset, events: Iterable[Event], stream: TextIO) -> int:
+def write_ndjson(dataset: Dataset, events: Iterable[Event], stream: TextIO, *, about: About | None = None) -> int:
     """Write events as NDJSON, one event object per line; return how many were written."""
     return write_json_lines((event_dict(dataset, e) for e in events), stream)
 
