@@ -253,9 +253,9 @@ class _Target(NamedTuple):
 
 
 def _target(root: Path, update: bool) -> _Target:
-    from nkwatch.loader import data_files, read_record_file
+    from nkwatch.loader import read_dataset_files
 
-    results = [read_record_file(kind, file) for kind, file in data_files(root)]
+    results = read_dataset_files(root)  # the files whose names the listing refused too, with their problems
     files = {Path(r.path).stem: Path(r.path) for r in results if r.folder == "events"}
     existing = {r.record_id: r.value for r in results if r.folder == "events" and r.value is not None}
     return _Target(root, results, _known(results), files, existing, update)
@@ -376,8 +376,7 @@ def write_plan(root: Path, plan: ImportPlan) -> list[Path]:
 
 def _undo(written: list[tuple[Path, bytes | None]]) -> None:
     """Remove the files an interrupted import wrote and put back those it replaced."""
-    import os
-
+    from nkwatch.atomic import publish
     from nkwatch.writer import temporary_file
 
     for path, before in reversed(written):
@@ -385,4 +384,4 @@ def _undo(written: list[tuple[Path, bytes | None]]) -> None:
             path.unlink(missing_ok=True)
         else:
             with temporary_file(path.parent, path.name, before.decode("utf-8")) as temp:
-                os.replace(temp, path)
+                publish(temp, path, replace=True)

@@ -261,12 +261,6 @@ def _listed(folder: str, path: str) -> DataFile:
     return DataFile(folder, path, status.st_size, status.st_mtime_ns, stat.S_ISLNK(status.st_mode))
 
 
-def data_files(root: Path) -> Iterable[tuple[str, Path]]:
-    """Every data file of a dataset whose name can be read, as (folder, path): themes.yaml first, then each kind's
-    files in name order (``list_data_files`` also gives the problems of those that cannot)."""
-    return ((entry.folder, Path(entry.path)) for entry in list_data_files(root).files)
-
-
 def _refused(folder: str, shown: str, message: str) -> FileResult:
     return FileResult(folder, shown, problems=[Problem(shown, None, None, None, None, message)])
 

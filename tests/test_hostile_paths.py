@@ -143,6 +143,25 @@ def test_a_link_inside_the_dataset_is_followed(capsys, root):
     assert result.out.startswith("Kim Test-ho defects")
 
 
+def test_an_edit_through_a_link_is_seen_by_the_next_command_whatever_its_size_and_time(capsys, root):
+    kept = root / "kept"
+    kept.mkdir()
+    target = kept / "kim-defects.yaml"
+    (root / "events" / "kim-defects.yaml").rename(target)
+    link = root / "events" / "kim-defects.yaml"
+    symlink("../kept/kim-defects.yaml", link)
+    stamp = os.stat(target).st_mtime_ns - 10**10  # long still: not a file the clock tick could hide
+    for path in (target, link):
+        os.utime(path, ns=(stamp, stamp), follow_symlinks=False)
+    assert run(capsys, "--data", str(root), "show", "kim-defects").out.startswith("Kim Test-ho defects")
+    assert run(capsys, "--data", str(root), "show", "kim-defects").out.startswith("Kim Test-ho defects")
+    target.write_text(target.read_text(encoding="utf-8").replace("Kim Test-ho", "Kim Test-hx"), encoding="utf-8")
+    os.utime(target, ns=(stamp, stamp))  # the same size and time: only reading it again sees the change
+    result = run(capsys, "--data", str(root), "show", "kim-defects")
+    assert (result.code, result.err) == (0, "")
+    assert result.out.startswith("Kim Test-hx defects")
+
+
 def test_a_link_loop_is_a_problem_of_its_own(capsys, root):
     link = root / "events" / "loop.yaml"
     symlink("loop.yaml", link)
