@@ -479,10 +479,15 @@ def load_dataset(path: str | os.PathLike | None = None) -> Dataset:
 
 
 def read_dataset_files(root: Path) -> list[FileResult]:
-    """Every data file of the dataset at root, each read and checked on its own, in listing order; the files whose
-    names cannot be read come last, each with its problem."""
+    """Every data file of the dataset at root, each read and checked on its own, in listing order: themes.yaml,
+    then each kind's files by path, those whose names cannot be read among them with their problems (the order in
+    which the index lists problems too)."""
     listing = list_data_files(root)
-    return [*(read_record_file(entry.folder, entry.path, root) for entry in listing.files), *listing.refused]
+    results = [read_record_file(entry.folder, entry.path, root) for entry in listing.files]
+    if not listing.refused:
+        return results
+    rank = {folder: position for position, folder in enumerate(("themes", *RECORD_FOLDERS))}
+    return sorted([*results, *listing.refused], key=lambda result: (rank[result.folder], result.path))
 
 
 def check_candidate(root: Path, folder: str, text: str, shown: str, stem: str) -> dict:

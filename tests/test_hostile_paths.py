@@ -205,6 +205,19 @@ def test_a_file_name_that_is_not_utf8_is_reported_by_every_command(capsys, root)
     one_line_everywhere(capsys, root, _name_not_utf8(root))
 
 
+def test_a_file_name_that_is_not_utf8_is_listed_in_the_same_place_with_or_without_the_index(capsys, root):
+    _name_not_utf8(root)
+    (root / "events" / "zz-broken.yaml").write_text("id: zz-broken\n", encoding="utf-8")
+    (root / "actors" / "aa-broken.yaml").write_text("id: [\n", encoding="utf-8")
+    with pytest.raises(DataError) as raised:
+        load_dataset(root)
+    read = [str(p) for p in raised.value.problems]
+    assert read[1] == f"{root}/events/caf\\xe9.yaml: the file name is not UTF-8 text (byte 0xe9); rename the " \
+                      "file after its record's id"
+    for _ in range(2):  # the first run builds the index, the second answers from it
+        assert run(capsys, "--data", str(root), "validate").err.splitlines()[:-1] == read
+
+
 @pytest.mark.parametrize("name", ["a\x1b[2Jb.yaml", "a\nb.yaml", "a\u202eb.yaml"])
 def test_a_file_name_holding_control_characters_is_escaped(capsys, root, name):
     try:
