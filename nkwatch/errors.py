@@ -88,6 +88,15 @@ class DataError(NkwatchError):
         super().__init__(f"the dataset has {total} {noun}")
 
 
+class WriteRefused(DataError):
+    """A record or file would give the dataset problems, so nothing was written; holds every problem found."""
+
+    def __init__(self, problems: list[Problem], refused: str):
+        self.problems = problems
+        noun = "problem" if len(problems) == 1 else "problems"
+        NkwatchError.__init__(self, f"{refused}: {len(problems)} {noun}; nothing was written")
+
+
 class UsageError(NkwatchError):
     """An option or argument a user gave is not valid."""
 

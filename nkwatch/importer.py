@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from nkwatch.errors import DataError, NkwatchError, Problem, UsageError
+from nkwatch.errors import DataError, Problem, UsageError, WriteRefused
 from nkwatch.importrows import (
     Known,
     csv_column,
@@ -41,13 +41,11 @@ CSV_REQUIRED = ("id", "title", "date", "countries", "themes", "summary", "source
 """The columns an events CSV cannot do without."""
 
 
-class ImportRefused(DataError):
+class ImportRefused(WriteRefused):
     """The file has problems, or would give the dataset some; nothing was written."""
 
     def __init__(self, problems: list[Problem], path: Path):
-        self.problems = problems
-        noun = "problem" if len(problems) == 1 else "problems"
-        NkwatchError.__init__(self, f"{path} was not imported: {len(problems)} {noun}; nothing was written")
+        super().__init__(problems, f"{path} was not imported")
 
 
 class Row(NamedTuple):

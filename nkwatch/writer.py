@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from nkwatch.atomic import publish, remove_abandoned_files, synced_text, temporary_beside
-from nkwatch.errors import DataError, NkwatchError, Problem, UsageError
+from nkwatch.errors import DataError, NkwatchError, Problem, UsageError, WriteRefused
 
 SCHEMA_LINE = "# yaml-language-server: $schema={reference}"
 RELATIVE_SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(?:\.\./)+nkwatch/schema/([a-z]+\.schema\.json)$")
@@ -30,13 +30,11 @@ class WriteError(NkwatchError):
     """A record could not be written (its id is taken, the folder is read-only); nothing was written."""
 
 
-class RecordRefused(DataError):
+class RecordRefused(WriteRefused):
     """The new record, or the dataset it would join, has problems; nothing was written."""
 
     def __init__(self, problems: list[Problem], kind: str):
-        self.problems = problems
-        noun = "problem" if len(problems) == 1 else "problems"
-        NkwatchError.__init__(self, f"the {kind} was not added: {len(problems)} {noun}; nothing was written")
+        super().__init__(problems, f"the {kind} was not added")
 
 
 class _Quoted(str):

@@ -25,6 +25,22 @@ def isolated_environment(monkeypatch, tmp_path):
 
 
 @pytest.fixture
+def nk(capsys):
+    """Run nkwatch on the bundled dataset (modules that test a fixture dataset define their own ``nk``)."""
+    from clirun import run
+
+    return lambda *args: run(capsys, *args)
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    """The bundled dataset, read once per module."""
+    from nkwatch.loader import load_dataset
+
+    return load_dataset()
+
+
+@pytest.fixture
 def mini(tmp_path) -> Path:
     """A writable copy of the small valid fixture dataset."""
     target = tmp_path / "mini"

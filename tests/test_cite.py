@@ -7,26 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from clirun import run
 from nkwatch.citeformats import bibtex_entry, bibtex_escape, csl_item, ris_date, ris_entry
 from nkwatch.dates import parse_edtf
-from nkwatch.loader import load_dataset
 from nkwatch.models import Source
 
 CSL_SCHEMA = Path(__file__).parent / "schemas" / "csl-data.json"
 EVERY_SOURCE = ("--since", "1000")  # a selection of every event, so every cited source
-
-
-@pytest.fixture
-def nk(capsys):
-    """Run nkwatch on the bundled dataset."""
-    return lambda *args: run(capsys, *args)
-
-
-@pytest.fixture(scope="module")
-def dataset():
-    """The bundled dataset."""
-    return load_dataset()
 
 
 def source(**changes) -> Source:

@@ -7,16 +7,8 @@ import re
 
 import pytest
 
-from clirun import run
-
 COMMANDS = ["timeline", "list", "show", "search", "facts", "cite", "actors", "countries", "themes", "sources",
             "stats", "validate", "export", "init", "add", "add-source", "import"]
-
-
-@pytest.fixture
-def nk(capsys):
-    """Run nkwatch on the bundled dataset."""
-    return lambda *args: run(capsys, *args)
 
 
 def event_ids(result) -> list[str]:

@@ -11,15 +11,8 @@ from pathlib import Path
 import pytest
 from exporthelp import HOSTILE_TITLES, hostile_dataset
 
-from clirun import run
 from nkwatch import writer
 from nkwatch.importrows import ROLE_NOT_GIVEN
-
-
-@pytest.fixture
-def nk(capsys):
-    """Run nkwatch with the arguments given."""
-    return lambda *args: run(capsys, *args)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from clirun import run
 from nkwatch.errors import NotFoundError
 from nkwatch.loader import load_dataset
 from nkwatch.lookup import resolve_event
@@ -23,12 +22,6 @@ RECALL_FLOOR = 0.85
 def bundled():
     """The bundled dataset, read once."""
     return load_dataset()
-
-
-@pytest.fixture
-def nk(capsys):
-    """Run nkwatch on the bundled dataset."""
-    return lambda *args: run(capsys, *args)
 
 
 def lookups() -> list[dict]:

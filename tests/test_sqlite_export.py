@@ -9,21 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from clirun import run
 from nkwatch import export
-from nkwatch.loader import load_dataset
-
-
-@pytest.fixture
-def nk(capsys):
-    """Run nkwatch on the bundled dataset."""
-    return lambda *args: run(capsys, *args)
-
-
-@pytest.fixture(scope="module")
-def dataset():
-    """The bundled dataset."""
-    return load_dataset()
 
 
 @pytest.fixture
