@@ -1,4 +1,5 @@
-"""Citations in the formats reference managers read: BibTeX (biblatex fields), RIS and CSL-JSON.
+"""Citations: a line to paste into a report, and the formats reference managers read: BibTeX (biblatex fields),
+RIS and CSL-JSON.
 
 Each entry is built from a source record only, keyed by the source id, and says no more than the record knows: a
 date known to the month stays a month (CSL ``date-parts`` of two parts, RIS ``YYYY/MM//``, biblatex's EDTF
@@ -19,6 +20,15 @@ from nkwatch.models import Dataset, Event, Source
 
 CITE_FORMATS = ("text", "bibtex", "ris", "csl-json")
 """Every citation format, in the order help lists them."""
+
+
+def citation_line(source: Source) -> str:
+    """A citation line ready to paste: Author. “Title.” Publisher, date. URL."""
+    parts = [f"{source.author}." if source.author else "", f"\u201c{source.title}.\u201d",
+             f"{source.publisher}, {humanize(source.published)}."]
+    if source.url:
+        parts.append(source.url)
+    return " ".join(p for p in parts if p)
 
 
 class EntryType(NamedTuple):

@@ -3,8 +3,8 @@
 Modelled on gh's table printer: some fields (dates, ids, counts) keep their whole width and are never wrapped or
 cut; the others (titles, summaries, lists of names) wrap at word boundaries and never mid-word. A table that cannot
 fit its fixed fields and a readable width for the rest is not squeezed: the caller shows a stacked layout instead.
-Piped output is tab-separated rows with every value whole. Lines come back as Rich ``Text`` built from plain strings
-(no markup is read), already fitted to the width, to be printed without further wrapping.
+Piped output is tab-separated rows with every value whole (``nkwatch.rows``). Lines come back as Rich ``Text``
+built from plain strings (no markup is read), already fitted to the width, to be printed without further wrapping.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import NamedTuple
 from rich.cells import cell_len
 from rich.text import Text
 
-from nkwatch.textnorm import strip_unsafe
+from nkwatch.rows import clean
 
 GAP = 2
 """Blanks between two table columns."""
@@ -30,14 +30,6 @@ class Column(NamedTuple):
     style: str = ""
     min_width: int = 16
     """The narrowest a flexible column may become before the table gives way to a stacked layout."""
-
-
-_BREAKS = str.maketrans({"\t": " ", "\n": " ", "\r": " ", "\v": " ", "\f": " "})
-
-
-def clean(value: object) -> str:
-    """A value as one line of inert text: no control characters, no line breaks or tabs (blanks instead)."""
-    return strip_unsafe(str(value)).translate(_BREAKS)
 
 
 def wrap(text: str, width: int, first_width: int | None = None) -> list[str]:
@@ -110,11 +102,6 @@ def table(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int) 
     for line in lines:
         line.rstrip()
     return lines
-
-
-def tsv(rows: Iterable[Sequence[object]]) -> str:
-    """Rows for scripts: tab-separated, one a line, every value whole on one line (no tab inside a value)."""
-    return "".join("\t".join(clean(cell) for cell in row) + "\n" for row in rows)
 
 
 def in_columns(values: Sequence[str], width: int, indent: int = 2) -> list[str]:

@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from rich.text import Text
 
 from nkwatch.dates import as_of_words, date_in_words, humanize, precision_words
-from nkwatch.layout import Column, clean, hanging, joined, table, wrap
+from nkwatch.layout import Column, hanging, joined, table, wrap
 from nkwatch.models import Dataset, Event, Figure
+from nkwatch.rows import clean, event_rows, figure_rows, publishers
 from nkwatch.serialize import claim_text, people_text, value_text
 from nkwatch.textnorm import strip_unsafe
 
@@ -73,20 +74,10 @@ def timeline(events: list[Event], width: int = 80) -> Text:
     return joined(lines)
 
 
-def _publishers(dataset: Dataset, refs) -> str:
-    return "; ".join(dict.fromkeys(dataset.sources[r.source].publisher for r in refs if r.source in dataset.sources))
-
-
 EVENT_COLUMNS = (Column("date", fixed=True, style="cyan"), Column("id", fixed=True, style="cyan"),
                  Column("title", min_width=24), Column("countries", min_width=10),
                  Column("people", fixed=True, right=True), Column("themes", min_width=14),
                  Column("sources", min_width=14))
-
-
-def event_rows(dataset: Dataset, events: list[Event]) -> list[list[str]]:
-    """The listing's values, whole: date, id, title, countries, people, themes, sources (publishers)."""
-    return [[humanize(e.date), e.id, e.title, ", ".join(e.countries), people_text(e.people), ", ".join(e.themes),
-             _publishers(dataset, e.sources)] for e in events]
 
 
 def event_table(dataset: Dataset, events: list[Event], width: int = 80) -> Text:
@@ -99,7 +90,7 @@ def event_table(dataset: Dataset, events: list[Event], width: int = 80) -> Text:
     for event in events:
         if lines:
             lines.append(Text(""))
-        lines += _stacked_event(event, width, date_width, _publishers(dataset, event.sources))
+        lines += _stacked_event(event, width, date_width, publishers(dataset, event.sources))
     return joined(lines)
 
 
@@ -252,16 +243,6 @@ def source_lines(dataset: Dataset, refs) -> list[str]:
             for n, line, url in _numbered_sources(dataset, refs)]
 
 
-def citation(dataset: Dataset, source_id: str) -> str:
-    """A citation line ready to paste: Author. "Title." Publisher, date. URL."""
-    source = dataset.sources[source_id]
-    parts = [f"{source.author}." if source.author else "", f"\u201c{source.title}.\u201d",
-             f"{source.publisher}, {humanize(source.published)}."]
-    if source.url:
-        parts.append(f"{source.url}")
-    return " ".join(p for p in parts if p)
-
-
 def highlighted(text: str, terms: Iterable[str]) -> Text:
     """Plain text with every word starting with a search term highlighted."""
     result = plain(text)
@@ -294,12 +275,6 @@ def _highlighted_lines(first: str, text: str, terms, width: int, indent: int, st
     return lines
 
 
-def search_rows(hits) -> list[list[str]]:
-    """Search hits for scripts: kind, id, date (or as-of), title (or measure), score."""
-    return [[h.kind, h.record.id, humanize(h.record.date) if h.kind == "event" else humanize(h.record.as_of),
-             h.record.title if h.kind == "event" else h.record.measure, f"{h.score:g}"] for h in hits]
-
-
 def search_results(hits, width: int = 80) -> Text:
     """Search hits, best first: date and title, a snippet cut between words, and the id whole."""
     lines: list[Text] = []
@@ -324,13 +299,6 @@ FIGURE_COLUMNS = (Column("id", fixed=True, style="cyan"), Column("value", fixed=
 """Narrower than this, the figures read better as one block each than as a table of tall rows."""
 
 
-def figure_rows(dataset: Dataset, figures: list[Figure]) -> list[list[str]]:
-    """The figures' values, whole: id, value, unit, as of, countries, what, who asserts it, sources."""
-    return [[f.id, value_text(f.value, f.qualifier), f.unit, humanize(f.as_of), ", ".join(f.countries), f.measure,
-             f"{f.attestation.basis}: {f.attestation.asserted_by}", _publishers(dataset, f.sources)]
-            for f in figures]
-
-
 def figure_table(dataset: Dataset, figures: list[Figure], width: int = 80) -> Text:
     """The figures as a table when it fits; else one block each: what, value and when, who says so."""
     laid = table(FIGURE_COLUMNS, figure_rows(dataset, figures), width)
@@ -343,7 +311,7 @@ def figure_table(dataset: Dataset, figures: list[Figure], width: int = 80) -> Te
         lines += hanging("", f.measure, width, 2, "bold")
         lines += hanging("  ", f"{figure_words(f)} · {', '.join(f.countries)}", width, 2)
         lines += hanging("  ", f"{f.attestation.basis}: {f.attestation.asserted_by} · "
-                         f"{_publishers(dataset, f.sources)}", width, 2, "dim")
+                         f"{publishers(dataset, f.sources)}", width, 2, "dim")
         lines.append(Text(f"  {f.id}", "cyan"))
     return joined(lines)
 

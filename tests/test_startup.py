@@ -46,6 +46,46 @@ def test_a_command_on_an_indexed_dataset_imports_only_what_it_uses(tmp_path, arg
     assert imported_modules(*args, cache=tmp_path) & HEAVY == allowed
 
 
+PIPED_LISTINGS = [["timeline", "--country", "RU"], ["list"], ["search", "walkout"], ["facts", "wage"], ["stats"],
+                  ["actors"], ["cite", "tomsk-walkout"], ["export", "--format", "csv"], ["validate"]]
+
+
+@pytest.mark.parametrize("args", PIPED_LISTINGS, ids=" ".join)
+def test_a_piped_listing_never_imports_rich(tmp_path, monkeypatch, args):
+    monkeypatch.delenv("TTY_COMPATIBLE")
+    imported_modules("validate", cache=tmp_path)
+    assert not {name for name in imported_modules(*args, cache=tmp_path) if name.split(".")[0] == "rich"}
+
+
+def test_the_terminal_layout_does_import_rich(tmp_path):
+    assert os.environ["TTY_COMPATIBLE"] == "1"  # conftest's: the terminal layout in a pipe
+    imported_modules("validate", cache=tmp_path)
+    assert "rich.text" in imported_modules("timeline", cache=tmp_path)
+
+
+LIST_COMMANDS = """
+import sys
+from nkwatch.cli import app, main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(",".join(info.name for info in app.registered_commands), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(("args", "handed"), [
+    (["timeline"], "timeline"), (["show", "tomsk-walkout"], "show"), (["stats"], "stats"),
+    (["timelin"], "19 commands"), (["--help"], "19 commands"),
+])
+def test_typer_is_handed_only_the_command_that_runs(tmp_path, args, handed):
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path), "NO_COLOR": "1"}
+    result = subprocess.run([sys.executable, "-c", LIST_COMMANDS, "--data", str(MINI), *args],
+                            capture_output=True, text=True, env=env, check=False)
+    names = result.stderr.strip().splitlines()[-1].split(",")
+    assert (names[0] if len(names) == 1 else f"{len(names)} commands") == handed
+
+
 def test_a_misspelt_name_loads_the_fuzzy_matcher(tmp_path):
     imported_modules("validate", cache=tmp_path)
     assert "rapidfuzz" in imported_modules("show", "tomsk walkot", cache=tmp_path)

@@ -80,6 +80,13 @@ def global_options(
     State.pager = not no_pager
 
 
+def current_dataset():
+    """The dataset the command line names (or the bundled one), through its index."""
+    from nkwatch.cache import open_dataset
+
+    return open_dataset(State.data)
+
+
 def say(line: str) -> None:
     """Print a line to stderr with nothing a terminal would act on (paths and values come from users and data)."""
     from nkwatch.textnorm import strip_unsafe

@@ -14,8 +14,8 @@ from typing import Annotated
 
 import typer
 
-from nkwatch.cli import State, app
-from nkwatch.cli.commands import panel
+from nkwatch.cli import State
+from nkwatch.cli.commands import command
 from nkwatch.errors import UsageError
 
 FromFile = Annotated[Path | None, typer.Option(
@@ -332,7 +332,7 @@ def _added(folder: str, path: Path) -> None:
     typer.echo(f"added {SINGULAR[folder]} {path.stem} ({path})")
 
 
-@app.command(rich_help_panel=panel("init"))
+@command("init")
 def init(
     directory: Annotated[Path, typer.Argument(help="A new or empty folder to hold the copy.", metavar="DIR")],
 ) -> None:
@@ -352,7 +352,7 @@ def init(
     typer.echo(f"started a dataset at {directory}; add to it with: nkwatch --data {directory} add")
 
 
-@app.command(rich_help_panel=panel("add"))
+@command("add")
 def add(from_file: FromFile = None) -> None:
     """Add an event: asked field by field, or read from a YAML file; checked against the whole dataset first.
 
@@ -372,7 +372,7 @@ def add(from_file: FromFile = None) -> None:
         _interactive("events", ask_event)
 
 
-@app.command("add-source", rich_help_panel=panel("add-source"))
+@command("add-source")
 def add_source(from_file: FromFile = None) -> None:
     """Add a source (an article, report or statement): asked field by field, or read from a YAML file.
 
@@ -390,7 +390,7 @@ def add_source(from_file: FromFile = None) -> None:
         _interactive("sources", ask_source)
 
 
-@app.command("add-place", rich_help_panel=panel("add-place"))
+@command("add-place")
 def add_place(from_file: FromFile = None) -> None:
     """Add a place (a city, site or border crossing): asked field by field, or read from a YAML file.
 
@@ -406,7 +406,7 @@ def add_place(from_file: FromFile = None) -> None:
         _interactive("places", ask_place)
 
 
-@app.command("add-actor", rich_help_panel=panel("add-actor"))
+@command("add-actor")
 def add_actor(from_file: FromFile = None) -> None:
     """Add an actor (a person, state body, company or outlet): asked field by field, or read from a YAML file.
 

@@ -1,6 +1,7 @@
-"""Which module defines each command, so that a run imports only the module of the command it runs.
+"""Which module defines each command, so that a run imports only the module of the command it runs and hands
+Typer only that command (Typer reads the parameters of every command it holds before running one, about 6 ms each).
 
-``--help``, a mistyped command, or shell completion of command names import them all.
+``--help``, a mistyped command, or shell completion of command names take them all.
 """
 
 from __future__ import annotations
@@ -25,6 +26,20 @@ HELP_PANELS = {
 """How `nkwatch --help` groups the commands, in this order; a command not named here comes last."""
 HELP_ORDER = [name for names in HELP_PANELS.values() for name in names]
 GLOBAL_OPTIONS_WITH_VALUE = {"--data"}
+_DEFINED: dict[str, tuple] = {}
+"""Every command its module has defined: name -> (function, options for ``app.command``)."""
+_JOINED: set[str] = set()
+"""The commands handed to the app so far in this process."""
+
+
+def command(name: str, **options):
+    """Define the command NAME (a decorator); ``register`` hands it to the app when a run needs it."""
+
+    def define(function):
+        _DEFINED[name] = (function, options)
+        return function
+
+    return define
 
 
 def requested_command(argv: list[str]) -> str | None:
@@ -70,15 +85,22 @@ def hoist_global_options(argv: list[str]) -> list[str]:
 
 
 def register(argv: list[str]) -> None:
-    """Import the module of the requested command, or every command module when none is named."""
-    command = requested_command(argv)
-    wanted = {COMMAND_MODULES[command]} if command in COMMAND_MODULES else set(COMMAND_MODULES.values())
-    for module in sorted(wanted):
+    """Hand the app the requested command, or every command when none (or an unknown one) is named."""
+    from nkwatch.cli import app
+
+    named = requested_command(argv)
+    names = [named] if named in COMMAND_MODULES else list(COMMAND_MODULES)
+    for module in sorted({COMMAND_MODULES[name] for name in names}):
         try:
             importlib.import_module(f"nkwatch.cli.{module}")
         except ModuleNotFoundError as error:
             if error.name != f"nkwatch.cli.{module}":
                 raise
+    for name in names:
+        if name in _DEFINED and name not in _JOINED:
+            function, options = _DEFINED[name]
+            app.command(name, rich_help_panel=panel(name), **options)(function)
+            _JOINED.add(name)
 
 
 def help_position(name: str) -> int:
@@ -87,5 +109,5 @@ def help_position(name: str) -> int:
 
 
 def panel(name: str) -> str | None:
-    """The --help panel a command is listed under (given to its ``@app.command``)."""
+    """The --help panel a command is listed under."""
     return next((title for title, names in HELP_PANELS.items() if name in names), None)

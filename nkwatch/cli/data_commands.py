@@ -8,12 +8,12 @@ from typing import Annotated
 
 import typer
 
-from nkwatch.cli import State, app
-from nkwatch.cli.commands import panel
+from nkwatch.cli import State
+from nkwatch.cli.commands import command
 from nkwatch.importer import IMPORT_FORMATS
 
 
-@app.command(rich_help_panel=panel("validate"))
+@command("validate")
 def validate(
     path: Annotated[Path | None, typer.Argument(
         help="Dataset folder; default: --data, $NKWATCH_DATA or the bundled one.")] = None,
@@ -42,7 +42,7 @@ ImportFormat = Enum("ImportFormat", {name: name for name in IMPORT_FORMATS}, typ
 """The import --format choices."""
 
 
-@app.command("import", rich_help_panel=panel("import"))
+@command("import")
 def import_file(
     path: Annotated[Path, typer.Argument(help="A file written by `nkwatch export` (json, ndjson or csv).",
                                          dir_okay=False, show_default=False)],

@@ -11,8 +11,8 @@ from typing import Annotated
 
 import typer
 
-from nkwatch.cli import State, app, say
-from nkwatch.cli.commands import panel
+from nkwatch.cli import State, say
+from nkwatch.cli.commands import command
 from nkwatch.cli.options import Actor, Country, Limit, Since, SourceFilter, TextFilter, Theme, Until, filters_from
 from nkwatch.errors import UsageError
 from nkwatch.export import ALL_FORMATS, DATABASE_WRITERS, FORMATS, figure_writer_for, format_from_extension, writer_for
@@ -87,7 +87,7 @@ def _report(count: int, name: str, figures: bool, output: Path | None) -> None:
         say(f"nkwatch: wrote {count} {kind[:-1] if count == 1 else kind} as {name}{where}")
 
 
-@app.command(rich_help_panel=panel("export"))
+@command("export")
 def export(
     format_: Annotated[ExportFormat | None, typer.Option(
         "--format", "-f", case_sensitive=False, show_default=False,

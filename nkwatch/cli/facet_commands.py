@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from nkwatch.cli import app
-from nkwatch.cli.commands import panel
+from nkwatch.cli import current_dataset
+from nkwatch.cli.commands import command
 from nkwatch.cli.options import (
     Actor,
     Country,
@@ -16,23 +16,19 @@ from nkwatch.cli.options import (
     Until,
     filters_from,
 )
-from nkwatch.cli.output import note, show, show_json
+from nkwatch.cli.output import listing, note, rendered, show, show_json
 
 
 def _facet(facet: str, title: str, country, actor, theme, since, until, text, source, as_json, no_pager) -> None:
-    from nkwatch.cli.read_commands import _dataset
     from nkwatch.query import facet_counts, select_events
 
-    dataset = _dataset()
+    dataset = current_dataset()
     events = select_events(dataset, filters_from(dataset, country, actor, theme, since, until, text, source, None))
     rows = [(value, facet_label(dataset, facet, value), count) for value, count in facet_counts(dataset, events, facet)]
     if as_json:
         show_json([{"value": v, "name": label, "events": n} for v, label, n in rows])
         return
-    from nkwatch.cli.read_commands import listing
-    from nkwatch.render import facet_table
-
-    show(listing(lambda width: facet_table(f"{title} ({len(events)} events)", rows, width),
+    show(listing(rendered("facet_table", f"{title} ({len(events)} events)", rows),
                  lambda: [(value, count, label) for value, label, count in rows]), pager=not no_pager)
 
 
@@ -52,7 +48,7 @@ def facet_label(dataset, facet: str, value: str) -> str:
     return value
 
 
-@app.command(rich_help_panel=panel("actors"))
+@command("actors")
 def actors(country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
            until: Until = None, text: TextFilter = None, source: SourceFilter = None, json: Json = False,
            no_pager: NoPager = False) -> None:
@@ -67,7 +63,7 @@ def actors(country: Country = None, actor: Actor = None, theme: Theme = None, si
     _facet("actor", "Actors", country, actor, theme, since, until, text, source, json, no_pager)
 
 
-@app.command(rich_help_panel=panel("countries"))
+@command("countries")
 def countries(country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
               until: Until = None, text: TextFilter = None, source: SourceFilter = None, json: Json = False,
               no_pager: NoPager = False) -> None:
@@ -82,7 +78,7 @@ def countries(country: Country = None, actor: Actor = None, theme: Theme = None,
     _facet("country", "Countries", country, actor, theme, since, until, text, source, json, no_pager)
 
 
-@app.command(rich_help_panel=panel("themes"))
+@command("themes")
 def themes(country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
            until: Until = None, text: TextFilter = None, source: SourceFilter = None, json: Json = False,
            no_pager: NoPager = False) -> None:
@@ -97,7 +93,7 @@ def themes(country: Country = None, actor: Actor = None, theme: Theme = None, si
     _facet("theme", "Themes", country, actor, theme, since, until, text, source, json, no_pager)
 
 
-@app.command(rich_help_panel=panel("sources"))
+@command("sources")
 def sources(country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
             until: Until = None, text: TextFilter = None, source: SourceFilter = None, json: Json = False,
             no_pager: NoPager = False) -> None:
@@ -112,7 +108,7 @@ def sources(country: Country = None, actor: Actor = None, theme: Theme = None, s
     _facet("source", "Sources", country, actor, theme, since, until, text, source, json, no_pager)
 
 
-@app.command(rich_help_panel=panel("stats"))
+@command("stats")
 def stats(country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
           until: Until = None, text: TextFilter = None, source: SourceFilter = None, json: Json = False,
           no_pager: NoPager = False) -> None:
@@ -124,10 +120,9 @@ def stats(country: Country = None, actor: Actor = None, theme: Theme = None, sin
 
       nkwatch stats --theme defection
     """
-    from nkwatch.cli.read_commands import _dataset
     from nkwatch.query import facet_counts, select_events
 
-    dataset = _dataset()
+    dataset = current_dataset()
     events = select_events(dataset, filters_from(dataset, country, actor, theme, since, until, text, source, None))
     years = sorted(facet_counts(dataset, events, "year"))
     by = {facet: facet_counts(dataset, events, facet) for facet in ("country", "theme", "source")}
@@ -137,7 +132,6 @@ def stats(country: Country = None, actor: Actor = None, theme: Theme = None, sin
     if not events:
         note("No events match these filters.")
         return
-    from nkwatch.cli.read_commands import listing
 
     sections = [("year", years), *by.items()]
     labelled = [(facet, [(stats_label(dataset, facet, v), n) for v, n in counts]) for facet, counts in sections]

@@ -30,9 +30,29 @@ def terminal_width() -> int | None:
     """The width to lay text out for on a terminal, or None when stdout is piped (scripts get tab-separated rows).
 
     Rich decides what a terminal is, so TTY_COMPATIBLE=1 (or FORCE_COLOR) asks for the terminal layout in a pipe.
+    Rich is asked only when one of those is set or stdout is a terminal: otherwise its answer is always "piped", and
+    a piped command need not import it.
     """
+    if not (sys.stdout.isatty() or os.environ.get("TTY_COMPATIBLE") or "FORCE_COLOR" in os.environ):
+        return None
     console = make_console()
     return console.width if console.is_terminal else None
+
+
+def rendered(name: str, *args):
+    """The terminal layout ``nkwatch.render.NAME(*args, width)``, as a function of the width; Rich is imported only
+    if it is called."""
+    import importlib
+
+    return lambda width: getattr(importlib.import_module("nkwatch.render"), name)(*args, width)
+
+
+def listing(render_terminal, render_rows):
+    """A terminal layout at the screen's width, or tab-separated rows with every value whole when piped."""
+    from nkwatch.rows import tsv
+
+    width = terminal_width()
+    return tsv(render_rows()) if width is None else render_terminal(width)
 
 
 def layout_width() -> int:

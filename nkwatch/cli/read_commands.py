@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from nkwatch.citeformats import CITE_FORMATS
-from nkwatch.cli import State, app
-from nkwatch.cli.commands import panel
+from nkwatch.cli import current_dataset
+from nkwatch.cli.commands import command
 from nkwatch.cli.options import (
     Actor,
     Country,
@@ -28,21 +28,16 @@ from nkwatch.cli.options import (
 from nkwatch.cli.output import (
     DEFAULT_DISPLAY_LIMIT,
     layout_width,
+    listing,
     note,
     print_line,
     print_text,
+    rendered,
     show,
     show_json,
     terminal_width,
 )
 from nkwatch.errors import UsageError
-
-
-def _dataset():
-    """The dataset, through its index."""
-    from nkwatch.cache import open_dataset
-
-    return open_dataset(State.data)
 
 
 def _named_event(dataset, name: str):
@@ -85,20 +80,12 @@ def _display_limit(limit: int | None, as_json: bool) -> int | None:
 def _select(country, actor, theme, since, until, text, source, limit, as_json):
     from nkwatch.query import count_events, select_events
 
-    dataset = _dataset()
+    dataset = current_dataset()
     filters = filters_from(dataset, country, actor, theme, since, until, text, source, None)
     cap = _display_limit(limit, as_json)
     events = select_events(dataset, filters._replace(limit=cap))
     total = count_events(dataset, filters) if cap is not None and len(events) == cap else len(events)
     return dataset, events, total
-
-
-def listing(render_terminal, render_rows):
-    """A terminal layout at the screen's width, or tab-separated rows with every value whole when piped."""
-    from nkwatch.layout import tsv
-
-    width = terminal_width()
-    return tsv(render_rows()) if width is None else render_terminal(width)
 
 
 def _events_out(dataset, events, total, renderable, as_json: bool, no_pager: bool) -> None:
@@ -107,21 +94,22 @@ def _events_out(dataset, events, total, renderable, as_json: bool, no_pager: boo
 
         show_json([event_dict(dataset, e) for e in events])
         return
-    from rich.console import Group
-
-    from nkwatch.render import more_line
-
     if not events:
         note("No events match these filters.")
         return
     renderable = renderable()
-    extra = more_line(len(events), total) if terminal_width() else None
-    if extra is None and len(events) < total:
+    if len(events) < total and terminal_width():
+        from rich.console import Group
+
+        from nkwatch.render import more_line
+
+        renderable = Group(renderable, more_line(len(events), total))
+    elif len(events) < total:
         note(f"nkwatch: {total - len(events)} more not shown; use --limit 0 for all")
-    show(Group(renderable, extra) if extra else renderable, pager=not no_pager)
+    show(renderable, pager=not no_pager)
 
 
-@app.command(rich_help_panel=panel("timeline"))
+@command("timeline")
 def timeline(country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
              until: Until = None, text: TextFilter = None, source: SourceFilter = None, limit: Limit = None,
              json: Json = False, no_pager: NoPager = False) -> None:
@@ -135,16 +123,14 @@ def timeline(country: Country = None, actor: Actor = None, theme: Theme = None, 
 
       nkwatch timeline --actor "Thae Yong-ho" --json
     """
-    from nkwatch.render import timeline as render_timeline
+    from nkwatch.rows import event_rows
 
     dataset, events, total = _select(country, actor, theme, since, until, text, source, limit, json)
-    from nkwatch.render import event_rows
-
-    _events_out(dataset, events, total, lambda: listing(lambda width: render_timeline(events, width),
+    _events_out(dataset, events, total, lambda: listing(rendered("timeline", events),
                                                         lambda: event_rows(dataset, events)), json, no_pager)
 
 
-@app.command("list", rich_help_panel=panel("list"))
+@command("list")
 def list_events(country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
                 until: Until = None, text: TextFilter = None, source: SourceFilter = None, limit: Limit = None,
                 sort: Annotated[str, typer.Option(help="date, title, id, people or country.")] = "date",
@@ -160,16 +146,16 @@ def list_events(country: Country = None, actor: Actor = None, theme: Theme = Non
       nkwatch list --source "Daily NK" --json
     """
     from nkwatch.query import sort_events
-    from nkwatch.render import event_rows, event_table
+    from nkwatch.rows import event_rows
 
     dataset, events, total = _select(country, actor, theme, since, until, text, source, 0, json)
     cap = _display_limit(limit, json)
     events = sort_events(events, sort)[:cap] if cap else sort_events(events, sort)
-    _events_out(dataset, events, total, lambda: listing(lambda width: event_table(dataset, events, width),
+    _events_out(dataset, events, total, lambda: listing(rendered("event_table", dataset, events),
                                                         lambda: event_rows(dataset, events)), json, no_pager)
 
 
-@app.command("show", rich_help_panel=panel("show"))
+@command("show")
 def show_event(name: Annotated[str, typer.Argument(help="Event id, title, alias, or words of its names or text; "
                                                         "spelling forgiven.",
                                                    autocompletion=complete_event)],
@@ -184,7 +170,7 @@ def show_event(name: Annotated[str, typer.Argument(help="Event id, title, alias,
 
       nkwatch show mokran-group-defection --json
     """
-    dataset = _dataset()
+    dataset = current_dataset()
     match = _named_event(dataset, name)
     event = match.event
     figures = [f for f in dataset.figures.values() if f.event == event.id]
@@ -199,7 +185,7 @@ def show_event(name: Annotated[str, typer.Argument(help="Event id, title, alias,
     show(event_page(dataset, event, figures, layout_width(), verbose), pager=not no_pager)
 
 
-@app.command(rich_help_panel=panel("search"))
+@command("search")
 def search(query: Annotated[str, typer.Argument(help="Words to look for; every word must match.")],
            country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
            until: Until = None, text: TextFilter = None, source: SourceFilter = None, limit: Limit = None,
@@ -219,7 +205,7 @@ def search(query: Annotated[str, typer.Argument(help="Words to look for; every w
     """
     from nkwatch.lookup import search as run_search
 
-    dataset = _dataset()
+    dataset = current_dataset()
     filters = filters_from(dataset, country, actor, theme, since, until, text, source, None)
     hits = run_search(dataset, query, _display_limit(limit, json), filters)
     if json:
@@ -231,12 +217,12 @@ def search(query: Annotated[str, typer.Argument(help="Words to look for; every w
     if not hits:
         note(f"Nothing matches {query!r}.")
         return
-    from nkwatch.render import search_results, search_rows
+    from nkwatch.rows import search_rows
 
-    show(listing(lambda width: search_results(hits, width), lambda: search_rows(hits)), pager=not no_pager)
+    show(listing(rendered("search_results", hits), lambda: search_rows(hits)), pager=not no_pager)
 
 
-@app.command(rich_help_panel=panel("facts"))
+@command("facts")
 def facts(query: Annotated[str | None, typer.Argument(help="Words the figure must mention.")] = None,
           country: Country = None, actor: Actor = None, theme: Theme = None, since: Since = None,
           until: Until = None, source: SourceFilter = None, limit: Limit = None, json: Json = False,
@@ -253,7 +239,7 @@ def facts(query: Annotated[str | None, typer.Argument(help="Words the figure mus
     """
     from nkwatch.query import select_figures
 
-    dataset = _dataset()
+    dataset = current_dataset()
     filters = filters_from(dataset, country, actor, theme, since, until, [query] if query else None, source,
                            _display_limit(limit, json))
     figures = select_figures(dataset, filters)
@@ -265,9 +251,9 @@ def facts(query: Annotated[str | None, typer.Argument(help="Words the figure mus
     if not figures:
         note("No figures match.")
         return
-    from nkwatch.render import figure_rows, figure_table
+    from nkwatch.rows import figure_rows
 
-    show(listing(lambda width: figure_table(dataset, figures, width), lambda: figure_rows(dataset, figures)),
+    show(listing(rendered("figure_table", dataset, figures), lambda: figure_rows(dataset, figures)),
          pager=not no_pager)
 
 
@@ -275,7 +261,7 @@ CiteFormat = Enum("CiteFormat", {name: name for name in CITE_FORMATS}, type=str)
 """The cite --format choices."""
 
 
-@app.command(rich_help_panel=panel("cite"))
+@command("cite")
 def cite(name: Annotated[str | None, typer.Argument(
              help=("Event id, title, alias, or words of its names or text; leave out to cite the sources of the "
                    "events the filters select."),
@@ -301,7 +287,7 @@ def cite(name: Annotated[str | None, typer.Argument(
     chosen = format_.value
     if json and chosen != "text":
         raise UsageError(f"--json prints the text citations as JSON; leave it out with --format {chosen}")
-    dataset = _dataset()
+    dataset = current_dataset()
     given = (country, actor, theme, since, until, text, source)
     if name is not None and any(option for option in given):
         raise UsageError("give an event name or filters, not both")
@@ -320,12 +306,12 @@ def cite(name: Annotated[str | None, typer.Argument(
     if chosen != "text":
         print_text(WRITERS[chosen](sources))
         return
-    from nkwatch.render import citation
+    from nkwatch.citeformats import citation_line
 
     if json:
         from nkwatch.serialize import source_dict
 
-        show_json([{**source_dict(s), "citation": citation(dataset, s.id)} for s in sources])
+        show_json([{**source_dict(s), "citation": citation_line(s)} for s in sources])
         return
     for cited in sources:
-        print_line(citation(dataset, cited.id))
+        print_line(citation_line(cited))
