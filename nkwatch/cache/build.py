@@ -53,12 +53,12 @@ def bring_up_to_date(connection: sqlite3.Connection, root: Path) -> None:
     # A file the listing refused (a name that is not UTF-8) is stored with the problem the listing gave it, under
     # its escaped name, and with no size or time: it is there, unchanged, for as long as the listing refuses it.
     refused = {_relative(result.path, base, cut): result for result in listing.refused}
-    digest = listing_digest(listing.files, refused, cut)
+    digest = listing_digest(listing.files, refused)
     if digest == store.meta(connection, "listing") and store.meta(connection, "problems") is not None:
         return  # every file's name, size and time as stored, in the same order: nothing to compare one by one
     current = {(path[cut:], size, mtime) for _, path, size, mtime, _ in listing.files}
     current.update((name, -1, -1) for name in refused)
-    listed: dict = {entry.path[cut:]: entry for entry in listing.files}
+    listed: dict = {row[1][cut:]: row for row in listing.files}
     listed.update(refused)
     connection.execute("BEGIN IMMEDIATE")
     try:
@@ -79,20 +79,21 @@ def _relative(path: str, base: str, cut: int) -> str:
     return path[cut:] if path.startswith(base) else path
 
 
-def listing_digest(entries: list, refused: dict, cut: int) -> str:
-    """A digest of every listed file's relative name, size and modification time, in the listing's order, and of
-    the names the listing refused.
+def listing_digest(entries: list, refused: dict) -> str:
+    """A digest of every listed file (folder, path, size, modification time, whether a link), in the listing's
+    order, and of the names the listing refused.
 
     Equal digests mean the same files with the same sizes and times (BLAKE2b: no two listings share one in
     practice), so that a run on an unchanged dataset skips comparing the files one by one with the stored rows; any
-    other digest, a different listing order included, leads to that comparison. It summarises the whole per-file
-    list, names included, so it cannot miss a rename the way sums of sizes and times could.
+    other digest, a different listing order or another Python's marshal format included, leads to that comparison.
+    It summarises the whole per-file list, names included, so it cannot miss a rename the way sums of sizes and
+    times could. The bytes are marshal's (version 2, which writes every value out, never a reference to an earlier
+    one): three times faster than formatting 100,000 lines of text.
     """
     import hashlib
+    import marshal
 
-    text = "\0".join(f"{path[cut:]}\0{size}\0{mtime}" for _, path, size, mtime, _ in entries)
-    text += "\0\0" + "\0".join(refused)
-    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=32).hexdigest()
+    return hashlib.blake2b(marshal.dumps((entries, list(refused)), 2), digest_size=32).hexdigest()
 
 
 def _differences(connection: sqlite3.Connection, current: set[tuple[str, int, int]]) -> tuple[list[str], list[str]]:
@@ -119,9 +120,10 @@ def _apply(connection: sqlite3.Connection, base: str, listed: dict, changed: lis
         if isinstance(entry, FileResult):  # refused by the listing: stored with its problem, never read
             refused.append((number, name, entry))
             continue
-        recent = entry.link or started - RECENT_NS < entry.mtime_ns < started + RECENT_NS
+        folder, path, size, mtime_ns, link = entry
+        recent = link or started - RECENT_NS < mtime_ns < started + RECENT_NS
         untrusted = untrusted or recent
-        items.append((number, entry.folder, name, entry.path, entry.size, -1 if recent else entry.mtime_ns))
+        items.append((number, folder, name, path, size, -1 if recent else mtime_ns))
     bulk = len(items) >= BULK_FROM
     if bulk:
         for name in store.SECONDARY:
