@@ -42,7 +42,16 @@ LIBYAML_PARSE = (
     "        with open(os.path.join(d, name), 'rb') as f:\n"
     "            yaml.load(f, Loader=yaml.CSafeLoader)\n"
 )
-
+STAT_EVERY_FILE = (
+    "import sys, os\n"
+    "root = sys.argv[1]\n"
+    "for folder in ('sources', 'actors', 'places', 'events', 'figures'):\n"
+    "    with os.scandir(os.path.join(root, folder)) as entries:\n"
+    "        for entry in entries:\n"
+    "            entry.stat(follow_symlinks=False)\n"
+)
+"""What any freshness check that looks at every file's size and time costs at least: the interpreter, and one
+lstat a file (what `find -printf '%s %T@'` pays too)."""
 
 BUILD_RUNS = 3
 """First builds timed at 100,000 events (a minute a pair); smaller sizes take --runs pairs, since a build of a few
@@ -89,12 +98,17 @@ class Table:
 
 
 def bundled(table: Table, env: dict, runs: int) -> None:
-    """The everyday commands on the bundled dataset."""
+    """The everyday commands on the bundled dataset, piped (as scripts run them), then two as a terminal shows
+    them (Rich's layout, at 80 columns)."""
     for args in (["--help"], ["show", "Ningpo 13"], ["timeline", "--country", "russia"], ["list"],
                  ["search", "smartphone"], ["facts", "wage"], ["stats"], ["cite", "ningpo"],
                  ["export", "--format", "csv"], ["validate"]):
         seconds, memory = median_run([*NKWATCH, *args], env, runs)
         table.add(f"nkwatch {' '.join(args)}", seconds, memory)
+    terminal = {**env, "TTY_COMPATIBLE": "1", "COLUMNS": "80"}
+    for args in (["timeline", "--country", "russia"], ["show", "Ningpo 13"]):
+        seconds, memory = median_run([*NKWATCH, *args], terminal, runs)
+        table.add(f"nkwatch {' '.join(args)} (terminal layout)", seconds, memory)
 
 
 def synthetic(table: Table, env: dict, size: int, runs: int, build_runs: int = BUILD_RUNS) -> None:
@@ -113,6 +127,8 @@ def synthetic(table: Table, env: dict, size: int, runs: int, build_runs: int = B
                           (f"first run (index build), {size:,} events", builds)):
         table.add(f"{name}, median of {build_runs}", statistics.median(s[0] for s in samples),
                   max(s[1] for s in samples))
+    stat_floor, stat_memory = median_run([sys.executable, "-c", STAT_EVERY_FILE, str(root)], env, runs)
+    table.add(f"python: lstat of every file, {size:,} events (the freshness floor)", stat_floor, stat_memory)
     jq_filter = '[.[] | select(.countries | index("RU"))]'
     jq, jq_memory = median_run(["jq", "-c", jq_filter, str(json_path)], env, runs)
     table.add(f"jq country filter, {size:,} events", jq, jq_memory)

@@ -281,3 +281,13 @@ def test_a_csv_line_neutralises_exactly_the_text_cells_starting_a_formula(cells)
     texts = ["'" + c if isinstance(c, str) and starts_formula(c) else "" if c is None else str(c)
              for c in cells]
     assert csv_line(cells) == expected_line(texts)
+
+
+def test_the_quick_first_character_check_agrees_with_starts_formula_for_every_first_character():
+    # csv_line skips starts_formula for cells starting with harmless visible ASCII: that shortcut must never differ.
+    for code in range(0x10000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        for cell in (chr(code), chr(code) + "=1", chr(code) + "\u200b"):
+            guarded = "'" + cell if starts_formula(cell) else cell
+            assert csv_line([cell]) == csv_line([guarded], raw=True), repr(cell)
