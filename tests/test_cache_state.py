@@ -33,8 +33,17 @@ def answers(capsys, root, cache) -> list[tuple[int, str, str]]:
     return found
 
 
-def test_after_any_series_of_changes_the_index_answers_as_an_empty_cache_does(capsys, tmp_path):
-    """Adds, edits of the same size and not, renames, deletions, touches and copies, in any order."""
+@pytest.mark.parametrize("listing_chunk", [build.LISTING_CHUNK, 2], ids=["one-chunk", "chunks-of-two"])
+def test_after_any_series_of_changes_the_index_answers_as_an_empty_cache_does(capsys, tmp_path, monkeypatch,
+                                                                              listing_chunk):
+    """Adds, edits of the same size and not, renames, deletions, touches and copies, in any order; with chunks of
+    two files, the comparison of only the changed chunks' files is taken whenever at most three chunks changed."""
+    monkeypatch.setattr(build, "LISTING_CHUNK", listing_chunk)
+    monkeypatch.setattr(build, "CHUNKS_COMPARED_AT_MOST", 3 if listing_chunk == 2 else build.CHUNKS_COMPARED_AT_MOST)
+    compared = []
+    chunk_differences = build._chunk_differences
+    monkeypatch.setattr(build, "_chunk_differences", lambda *args: compared.append(chunk_differences(*args))
+                        or compared[-1])
 
     runs = itertools.count()
 
@@ -118,6 +127,7 @@ def test_after_any_series_of_changes_the_index_answers_as_an_empty_cache_does(ca
 
     run_state_machine_as_test(Changes, settings=settings(
         max_examples=8, stateful_step_count=6, deadline=None, suppress_health_check=list(HealthCheck)))
+    assert any(found is not None and found[0] for found in compared)  # the chunk comparison found edits itself
 
 
 def _damaged_copy(pristine: bytes, rng: random.Random) -> bytes:

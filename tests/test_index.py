@@ -170,6 +170,18 @@ def test_two_files_with_one_id_are_a_problem_not_a_silent_choice(capsys, mini):
         assert [str(problem) for problem in error.problems] == [expected]
 
 
+def test_an_id_held_twice_after_an_update_of_a_valid_index_is_found_and_its_end_too(capsys, mini):
+    # With no problem before the update, only the ids the files just read define are counted for duplicates.
+    events = mini / "events"
+    assert run(capsys, "--data", str(mini), "validate").code == 0
+    (events / "kim-defects.yml").write_text((events / "kim-defects.yaml").read_text())
+    result = run(capsys, "--data", str(mini), "validate")
+    assert (result.code, result.err.splitlines()[-1]) == (1, "nkwatch: the dataset has 1 problem")
+    assert "is already taken by" in result.err
+    (events / "kim-defects.yml").unlink()
+    assert run(capsys, "--data", str(mini), "validate").code == 0
+
+
 class _Terminal(io.StringIO):
     """A stderr that says it is a terminal, and keeps what was written to it."""
 

@@ -1,8 +1,9 @@
 """Bringing an index up to date: the per-file diff, reading what changed, and the dataset's problems.
 
 Every run lists the dataset's files through the loader (``loader.list_data_files``) and compares each one's name,
-size and modification time with what the index stored: a file added, removed, renamed, rewritten or touched is read
-again, and nothing else. A file modified less than ``RECENT_NS`` before it was read is stored with no modification
+size and modification time with what the index stored (through digests of chunks of the listing: see
+``listing_digests`` and ``_chunk_differences``): a file added, removed, renamed, rewritten or touched is read again,
+and nothing else. A file modified less than ``RECENT_NS`` before it was read is stored with no modification
 time, so that it is read again until it has been still that long (see ``RECENT_NS``). Files are read and checked by
 the loader (``read_record_file``), and the dataset's cross-file problems (ids named but missing, ids held twice) by
 the loader's own checks, run again only for the files a change can affect.
@@ -14,7 +15,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from nkwatch.cache import store
@@ -53,21 +54,17 @@ def bring_up_to_date(connection: sqlite3.Connection, root: Path) -> None:
     # A file the listing refused (a name that is not UTF-8) is stored with the problem the listing gave it, under
     # its escaped name, and with no size or time: it is there, unchanged, for as long as the listing refuses it.
     refused = {_relative(result.path, base, cut): result for result in listing.refused}
-    digest = listing_digest(listing.files, refused)
-    if digest == store.meta(connection, "listing") and store.meta(connection, "problems") is not None:
+    digests = listing_digests(listing.files, refused)
+    if _stored_digests(connection) == digests and store.meta(connection, "problems") is not None:
         return  # every file's name, size and time as stored, in the same order: nothing to compare one by one
-    current = {(path[cut:], size, mtime) for _, path, size, mtime, _ in listing.files}
-    current.update((name, -1, -1) for name in refused)
-    listed: dict = {row[1][cut:]: row for row in listing.files}
-    listed.update(refused)
     connection.execute("BEGIN IMMEDIATE")
     try:
-        changed, removed = _differences(connection, current)  # under the lock: another process may have done it
-        recent = False
+        # Under the lock, since another process may have brought the index up to date meanwhile.
+        found = _chunk_differences(connection, listing.files, refused, digests, cut)
+        changed, removed = found if found is not None else _differences(connection, listing.files, refused, cut)
         if changed or removed or store.meta(connection, "problems") is None:
-            recent = _apply(connection, base, listed, changed, removed, started)
-        # A file read soon after it was modified is stored with no time, and the next run compares every file.
-        store.set_meta(connection, {"listing": "" if recent else digest})
+            _apply(connection, base, _listed(listing.files, refused, changed, cut), changed, removed, started)
+        store.set_meta(connection, {"listing": "\n".join(_kept_digests(digests, listing.files, started))})
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
@@ -79,42 +76,111 @@ def _relative(path: str, base: str, cut: int) -> str:
     return path[cut:] if path.startswith(base) else path
 
 
-def listing_digest(entries: list, refused: dict) -> str:
-    """A digest of every listed file (folder, path, size, modification time, whether a link), in the listing's
-    order, and of the names the listing refused.
+LISTING_CHUNK = 1000
+"""Listed files per digest: a run that finds some digests changed compares with the stored rows only the files of
+those chunks (when no file was added, removed or renamed)."""
 
-    Equal digests mean the same files with the same sizes and times (BLAKE2b: no two listings share one in
-    practice), so that a run on an unchanged dataset skips comparing the files one by one with the stored rows; any
-    other digest, a different listing order or another Python's marshal format included, leads to that comparison.
-    It summarises the whole per-file list, names included, so it cannot miss a rename the way sums of sizes and
-    times could. The bytes are marshal's (version 2, which writes every value out, never a reference to an earlier
-    one): three times faster than formatting 100,000 lines of text.
+CHUNKS_COMPARED_AT_MOST = 20
+"""Changed chunks up to which only their files are compared; past it, every file is."""
+
+
+def listing_digests(rows: list, refused: dict) -> list[str]:
+    """A digest of each run of LISTING_CHUNK listed files (folder, path, size, modification time, whether a link),
+    in the listing's order, then one of the names the listing refused.
+
+    An equal digest means the same files with the same sizes and times (BLAKE2b: no two lists share one in
+    practice); names are part of it, so it cannot miss a rename the way sums of sizes and times could. The bytes
+    are marshal's (version 2, which writes every value out, never a reference to an earlier one): three times
+    faster than formatting 100,000 lines of text. Another Python's marshal format only makes every digest differ.
     """
+    chunks = [rows[start:start + LISTING_CHUNK] for start in range(0, len(rows), LISTING_CHUNK)]
+    return [_digest(chunk) for chunk in chunks] + [_digest(list(refused))]
+
+
+def _digest(values: list) -> str:
     import hashlib
     import marshal
 
-    return hashlib.blake2b(marshal.dumps((entries, list(refused)), 2), digest_size=32).hexdigest()
+    return hashlib.blake2b(marshal.dumps(values, 2), digest_size=32).hexdigest()
 
 
-def _differences(connection: sqlite3.Connection, current: set[tuple[str, int, int]]) -> tuple[list[str], list[str]]:
-    """The names of the files that are new or differ from the stored ones, and of those no longer there, from the
-    (name, size, modification time) of every file listed."""
+def _stored_digests(connection: sqlite3.Connection) -> list[str]:
+    return (store.meta(connection, "listing") or "").split("\n")
+
+
+def _kept_digests(digests: list[str], rows: list, started: int) -> list[str]:
+    """The digests to store: none (``-``) for a chunk holding a link (whose target lstat does not see) or a file
+    modified within RECENT_NS of this run, so that the next run compares that chunk's files again."""
+    kept = list(digests)
+    for position, (_, _, _, mtime_ns, link) in enumerate(rows):
+        if link or started - RECENT_NS < mtime_ns < started + RECENT_NS:
+            kept[position // LISTING_CHUNK] = "-"
+    return kept
+
+
+def _chunk_differences(connection: sqlite3.Connection, rows: list, refused: dict, digests: list[str], cut: int,
+                       ) -> tuple[list[str], list[str]] | None:
+    """The changed files, found by comparing with the stored rows only the files of the chunks whose digest
+    changed; None when that cannot tell (too many chunks changed, or a file was added, removed or renamed).
+
+    Why that suffices: an unchanged chunk holds the very files, sizes and times stored at the last update. If every
+    name in the changed chunks is stored too, the names listed are a subset of the stored ones, and the same number
+    of them means the same set: nothing was added, removed or renamed, and only the changed chunks' files can differ.
+    """
+    stored = _stored_digests(connection)
+    if len(stored) != len(digests) or stored[-1] != digests[-1]:
+        return None
+    chunks = [number for number, (now, then) in enumerate(zip(digests[:-1], stored[:-1], strict=True)) if now != then]
+    if len(chunks) > CHUNKS_COMPARED_AT_MOST:
+        return None
+    candidates = {row[1][cut:]: row for number in chunks
+                  for row in rows[number * LISTING_CHUNK:(number + 1) * LISTING_CHUNK]}
+    known = {name: (size, mtime) for name, size, mtime in _stored_rows(connection, list(candidates))}
+    count = connection.execute("SELECT count(*) FROM files").fetchone()[0]
+    if len(known) < len(candidates) or count != len(rows) + len(refused):
+        return None
+    return sorted(name for name, row in candidates.items() if known[name] != (row[2], row[3])), []
+
+
+def _stored_rows(connection: sqlite3.Connection, names: list[str]) -> list[tuple[str, int, int]]:
+    found = []
+    for start in range(0, len(names), 500):
+        chunk = names[start:start + 500]
+        found += connection.execute(
+            f"SELECT name, size, mtime_ns FROM files WHERE name IN ({', '.join('?' * len(chunk))})", chunk).fetchall()
+    return found
+
+
+def _differences(connection: sqlite3.Connection, rows: list, refused: dict, cut: int) -> tuple[list[str], list[str]]:
+    """The names of the files that are new or differ from the stored ones, and of those no longer there, comparing
+    every file listed (name, size, modification time) with every stored one."""
+    current = {(path[cut:], size, mtime) for _, path, size, mtime, _ in rows}
+    current.update((name, -1, -1) for name in refused)
     stored = set(connection.execute("SELECT name, size, mtime_ns FROM files"))
     changed = {name for name, _, _ in current - stored}
     gone = {name for name, _, _ in stored - current}
     return sorted(changed), sorted(gone - changed)
 
 
+def _listed(rows: list, refused: dict, names: list[str], cut: int) -> dict:
+    """The listing's row (or, for a refused name, its result) of each of the names."""
+    wanted = set(names)
+    listed: dict = {name: result for name, result in refused.items() if name in wanted}
+    listed.update((name, row) for row in rows if (name := row[1][cut:]) in wanted)
+    return listed
+
+
 def _apply(connection: sqlite3.Connection, base: str, listed: dict, changed: list[str], removed: list[str],
-           started: int) -> bool:
-    """Replace the rows of the changed and removed files, then check the references a change can affect; whether
-    a file read is not to be trusted to keep its size and time until it changes (see RECENT_NS; a link, whose
-    target lstat does not see, never is)."""
+           started: int) -> None:
+    """Replace the rows of the changed and removed files, then check the references a change can affect. A file
+    not to be trusted to keep its size and time until it changes (see RECENT_NS; a link, whose target lstat does
+    not see, never is) is stored with no modification time, so that the next run reads it again."""
+    had_problems = store.meta(connection, "problems") != "0"
     replaced = _file_numbers(connection, changed + removed)
     targets = _targets_of(connection, list(replaced.values()))
     store.forget(connection, list(replaced.values()))
     first = connection.execute("SELECT coalesce(max(file), 0) + 1 FROM files").fetchone()[0]
-    items, refused, untrusted = [], [], False
+    items, refused = [], []
     for number, name in enumerate(changed, first):
         entry = listed[name]
         if isinstance(entry, FileResult):  # refused by the listing: stored with its problem, never read
@@ -122,7 +188,6 @@ def _apply(connection: sqlite3.Connection, base: str, listed: dict, changed: lis
             continue
         folder, path, size, mtime_ns, link = entry
         recent = link or started - RECENT_NS < mtime_ns < started + RECENT_NS
-        untrusted = untrusted or recent
         items.append((number, folder, name, path, size, -1 if recent else mtime_ns))
     bulk = len(items) >= BULK_FROM
     if bulk:
@@ -139,8 +204,7 @@ def _apply(connection: sqlite3.Connection, base: str, listed: dict, changed: lis
     _index_words(connection, numbers, targets)
     full = len(items) + len(removed) >= FULL_CHECK_FROM
     _check_references(connection, base, None if full else _affected(connection, numbers, targets))
-    store.set_meta(connection, {"problems": str(_problem_count(connection))})
-    return untrusted
+    store.set_meta(connection, {"problems": "1" if _any_problems(connection, had_problems, targets) else "0"})
 
 
 def _store_refused(connection: sqlite3.Connection, refused: list[tuple[int, str, FileResult]]) -> None:
@@ -264,24 +328,47 @@ def _affected(connection: sqlite3.Connection, numbers: list[int], targets: set[t
 
 def _check_references(connection: sqlite3.Connection, base: str, files: set[int] | None) -> None:
     """Check the references of the given files (every file when None) with the loader's check, and store the
-    problems found."""
-    ids: dict[str, set[str]] = {kind: set() for kind in KIND_OF_FOLDER.values()}
-    for kind, record in connection.execute("SELECT kind, id FROM ids"):
-        ids[kind].add(record)
+    problems found. For a few files, only the ids they name are looked up, unless one is missing: its message
+    suggests near ids and says whether the file of the id is broken, which takes every id of its kind."""
+    if files is None:
+        connection.execute("UPDATE files SET ref_problems = NULL WHERE ref_problems IS NOT NULL")
+        results: Iterable = _results_with_references(connection, base, None)
+        ids, missing = _known_ids(connection, None), set(KIND_OF_FOLDER.values())
+    else:
+        connection.executemany("UPDATE files SET ref_problems = NULL WHERE file = ?", [(f,) for f in files])
+        results = list(_results_with_references(connection, base, files))
+        named = {(kind, target) for _, result in results for kind, target, *_ in result.references}
+        ids = _known_ids(connection, named)
+        missing = {kind for kind, target in named if target not in ids[kind]}
+        if not missing:
+            return
+        ids.update(_known_ids(connection, None, missing))
     broken: dict[str, set[str]] = {kind: set() for kind in KIND_OF_FOLDER.values()}
     for folder, name in connection.execute("SELECT folder, name FROM files WHERE problems IS NOT NULL "
                                            "AND folder != 'themes'"):
         broken[KIND_OF_FOLDER[folder]].add(os.path.splitext(os.path.basename(name))[0])
-    if files is None:
-        connection.execute("UPDATE files SET ref_problems = NULL WHERE ref_problems IS NOT NULL")
-    else:
-        connection.executemany("UPDATE files SET ref_problems = NULL WHERE file = ?", [(f,) for f in files])
     updates = []
-    for file, result in _results_with_references(connection, base, files):
+    for file, result in results:
         problems = reference_problems(result, ids, broken)
         if problems:
             updates.append((encoded_problems(file, problems), file))
     connection.executemany("UPDATE files SET ref_problems = ? WHERE file = ?", updates)
+
+
+def _known_ids(connection: sqlite3.Connection, among: set[tuple[str, str]] | None,
+               kinds: set[str] | None = None) -> dict[str, set[str]]:
+    """The ids records hold, by kind: only those among the given (kind, id) pairs, or every id (of the given kinds,
+    or of all)."""
+    ids: dict[str, set[str]] = {kind: set() for kind in KIND_OF_FOLDER.values()}
+    if among is None:
+        for kind, record in connection.execute("SELECT kind, id FROM ids"):
+            if kinds is None or kind in kinds:
+                ids[kind].add(record)
+        return {kind: ids[kind] for kind in kinds} if kinds is not None else ids
+    for kind, record in among:
+        if connection.execute("SELECT 1 FROM ids WHERE kind = ? AND id = ?", (kind, record)).fetchone():
+            ids[kind].add(record)
+    return ids
 
 
 def _results_with_references(connection: sqlite3.Connection, base: str, files: set[int] | None,
@@ -312,11 +399,17 @@ def encoded_problems(file: int, problems: list[Problem]) -> str:
     return f"{store.checksum(text, file)}:{text}"
 
 
-def _problem_count(connection: sqlite3.Connection) -> int:
-    """How many problems the dataset has (its own, reference and duplicate-id problems of every file)."""
-    own = connection.execute("SELECT count(*) FROM files WHERE problems IS NOT NULL "
-                             "OR ref_problems IS NOT NULL").fetchone()[0]
-    return own + len(duplicates(connection, ""))
+def _any_problems(connection: sqlite3.Connection, had_problems: bool, targets: set[tuple[str, str]]) -> bool:
+    """Whether the dataset has any problem: a file's own or reference problems, or an id held twice. When it had
+    none before this update, an id can be held twice only if it is among the targets (the ids the files read or
+    removed define), so only those are counted."""
+    if connection.execute("SELECT 1 FROM files WHERE problems IS NOT NULL OR ref_problems IS NOT NULL "
+                          "LIMIT 1").fetchone():
+        return True
+    if had_problems:
+        return bool(duplicates(connection, ""))
+    return any(connection.execute("SELECT count(*) FROM ids WHERE kind = ? AND id = ?", pair).fetchone()[0] > 1
+               for pair in targets if pair[0] != "theme")
 
 
 def duplicates(connection: sqlite3.Connection, base: str) -> list[Problem]:
