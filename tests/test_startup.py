@@ -173,3 +173,14 @@ def test_ctrl_c_at_any_moment_exits_130_with_no_traceback(tmp_path, delay):
     # 0 when the command had already finished.
     assert process.returncode in (130, -signal.SIGINT, 0), err
     assert "Traceback" not in err and len(err.splitlines()) <= 1, err
+
+
+def test_command_modules_give_typer_annotations_it_need_not_evaluate():
+    from pathlib import Path
+
+    import nkwatch.cli
+    from nkwatch.cli.commands import COMMAND_MODULES
+
+    folder = Path(nkwatch.cli.__file__).parent
+    for module in sorted({*COMMAND_MODULES.values(), "__init__", "options"}):
+        assert "from __future__ import annotations" not in (folder / f"{module}.py").read_text(), module

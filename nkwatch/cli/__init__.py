@@ -4,7 +4,6 @@ Every error a user can cause is turned into one line on stderr and a documented 
 0 success, 1 data error, 2 usage error, 3 not found, 130 interrupted.
 """
 
-from __future__ import annotations
 
 import errno
 import os

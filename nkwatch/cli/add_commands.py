@@ -5,7 +5,6 @@ checked against the whole dataset before it is written, and written atomically (
 and the record shown before confirmation go to stderr; stdout gets only the line saying what was added.
 """
 
-from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable

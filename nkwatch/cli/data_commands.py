@@ -1,6 +1,5 @@
 """Commands that check and change datasets: validate, and import (events from an export file)."""
 
-from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path

@@ -1,7 +1,6 @@
 """The export command: the selection `timeline` shows, written as csv, json, ndjson, markdown, ics, geojson,
 timelinejs or html, to stdout or atomically to a file."""
 
-from __future__ import annotations
 
 import json
 import sys

@@ -1,6 +1,5 @@
 """Commands that show what there is to filter by: actors, countries, themes, sources, and stats."""
 
-from __future__ import annotations
 
 from nkwatch.cli import current_dataset
 from nkwatch.cli.commands import command

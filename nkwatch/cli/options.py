@@ -1,6 +1,5 @@
 """The options shared by every command that lists events, with shell completion from the dataset."""
 
-from __future__ import annotations
 
 from typing import Annotated
 

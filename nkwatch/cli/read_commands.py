@@ -1,6 +1,5 @@
 """Commands that read the dataset: timeline, list, show, search, facts, the facets, stats and cite."""
 
-from __future__ import annotations
 
 from enum import Enum
 from typing import Annotated
