@@ -57,6 +57,12 @@ def test_a_piped_listing_never_imports_rich(tmp_path, monkeypatch, args):
     assert not {name for name in imported_modules(*args, cache=tmp_path) if name.split(".")[0] == "rich"}
 
 
+def test_a_piped_event_page_never_imports_richs_console(tmp_path, monkeypatch):
+    monkeypatch.delenv("TTY_COMPATIBLE")
+    imported_modules("validate", cache=tmp_path)
+    assert "rich.console" not in imported_modules("show", "tomsk-walkout", cache=tmp_path)
+
+
 def test_the_terminal_layout_does_import_rich(tmp_path):
     assert os.environ["TTY_COMPATIBLE"] == "1"  # conftest's: the terminal layout in a pipe
     imported_modules("validate", cache=tmp_path)

@@ -57,7 +57,10 @@ def listing(render_terminal, render_rows):
 
 def layout_width() -> int:
     """The width text is fitted to: the terminal's, or COLUMNS (80 when unset) when piped."""
-    return make_console().width
+    width = terminal_width()
+    if width is None and "COLUMNS" not in os.environ:
+        return 80  # as make_console sets it, without importing Rich's console for it
+    return width or make_console().width
 
 
 def show(renderable, *, pager: bool = True) -> None:
@@ -68,6 +71,12 @@ def show(renderable, *, pager: bool = True) -> None:
     """
     if isinstance(renderable, str):  # tab-separated rows, written as they are (Rich would expand the tabs)
         sys.stdout.write(renderable)
+        return
+    from rich.text import Text
+
+    if isinstance(renderable, Text) and terminal_width() is None:
+        # Piped, laid-out text is printed as its lines are, without styles: what the console would print.
+        sys.stdout.write("\n".join(line.rstrip() for line in renderable.plain.split("\n")) + "\n")
         return
     console = make_console()
     with console.capture() as capture:
