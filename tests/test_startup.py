@@ -59,6 +59,7 @@ def test_a_piped_listing_never_imports_rich(tmp_path, monkeypatch, args):
 
 def test_a_piped_event_page_never_imports_richs_console(tmp_path, monkeypatch):
     monkeypatch.delenv("TTY_COMPATIBLE")
+    monkeypatch.delenv("COLUMNS")  # as shells leave it (unexported): with it, Rich reads it
     imported_modules("validate", cache=tmp_path)
     assert "rich.console" not in imported_modules("show", "tomsk-walkout", cache=tmp_path)
 
