@@ -77,22 +77,38 @@ def median_run(command: list[str], env: dict, runs: int, warmups: int = 1) -> tu
     return statistics.median(s[0] for s in samples), max(s[1] for s in samples)
 
 
+FLOOR = [sys.executable, "-c", "pass"]
+
+
+def paired_run(command: list[str], env: dict, runs: int) -> tuple[float, int, float]:
+    """Median wall time and peak memory of a command, and the median of the floor run just before each of its runs:
+    a ratio of the two is not moved by the machine slowing down or speeding up between one row and the next."""
+    timed(command, env)
+    floors, samples = [], []
+    for _ in range(runs):
+        floors.append(timed(FLOOR, env)[0])
+        samples.append(timed(command, env))
+    return statistics.median(s[0] for s in samples), max(s[1] for s in samples), statistics.median(floors)
+
+
 class Table:
     """Rows of measurements, printed as a Markdown table with ratios."""
 
     def __init__(self, floor: float):
         self.floor = floor
-        self.rows: list[tuple[str, float, float | None, int]] = []
+        self.rows: list[tuple[str, float, float | None, int, float]] = []
 
-    def add(self, name: str, seconds: float, memory_kib: int, jq: float | None = None) -> None:
-        self.rows.append((name, seconds, jq, memory_kib))
+    def add(self, name: str, seconds: float, memory_kib: int, jq: float | None = None,
+            floor: float | None = None) -> None:
+        """A row; its ratio is to the floor given (measured beside it), else to the run's first floor."""
+        self.rows.append((name, seconds, jq, memory_kib, floor or self.floor))
         print(f"  {name}: {seconds * 1000:.0f} ms", file=sys.stderr, flush=True)
 
     def render(self) -> str:
         lines = ["| command | median | × floor | × jq (lower is faster) | peak memory |", "|---|---:|---:|---:|---:|"]
-        for name, seconds, jq, memory in self.rows:
+        for name, seconds, jq, memory, floor in self.rows:
             versus_jq = f"{seconds / jq:.2f}" if jq else ""
-            lines.append(f"| `{name}` | {seconds * 1000:.0f} ms | {seconds / self.floor:.1f} | {versus_jq} | "
+            lines.append(f"| `{name}` | {seconds * 1000:.0f} ms | {seconds / floor:.1f} | {versus_jq} | "
                          f"{memory / 1024:.0f} MB |")
         return "\n".join(lines)
 
@@ -103,12 +119,12 @@ def bundled(table: Table, env: dict, runs: int) -> None:
     for args in (["--help"], ["show", "Ningpo 13"], ["timeline", "--country", "russia"], ["list"],
                  ["search", "smartphone"], ["facts", "wage"], ["stats"], ["cite", "ningpo"],
                  ["export", "--format", "csv"], ["validate"]):
-        seconds, memory = median_run([*NKWATCH, *args], env, runs)
-        table.add(f"nkwatch {' '.join(args)}", seconds, memory)
+        seconds, memory, floor = paired_run([*NKWATCH, *args], env, runs)
+        table.add(f"nkwatch {' '.join(args)}", seconds, memory, floor=floor)
     terminal = {**env, "TTY_COMPATIBLE": "1", "COLUMNS": "80"}
     for args in (["timeline", "--country", "russia"], ["show", "Ningpo 13"]):
-        seconds, memory = median_run([*NKWATCH, *args], terminal, runs)
-        table.add(f"nkwatch {' '.join(args)} (terminal layout)", seconds, memory)
+        seconds, memory, floor = paired_run([*NKWATCH, *args], terminal, runs)
+        table.add(f"nkwatch {' '.join(args)} (terminal layout)", seconds, memory, floor=floor)
 
 
 def synthetic(table: Table, env: dict, size: int, runs: int, build_runs: int = BUILD_RUNS) -> None:
@@ -183,7 +199,7 @@ def main() -> None:
     env.pop("NKWATCH_DATA", None)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     compile_package()
-    floor, memory = median_run([sys.executable, "-c", "pass"], env, args.runs * 2)
+    floor, memory = median_run(FLOOR, env, args.runs * 2)
     table = Table(floor)
     table.add("python -c pass (floor)", floor, memory)
     bundled(table, env, args.runs)
