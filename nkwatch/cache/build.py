@@ -333,7 +333,7 @@ def _check_references(connection: sqlite3.Connection, base: str, files: set[int]
     if files is None:
         connection.execute("UPDATE files SET ref_problems = NULL WHERE ref_problems IS NOT NULL")
         results: Iterable = _results_with_references(connection, base, None)
-        ids, missing = _known_ids(connection, None), set(KIND_OF_FOLDER.values())
+        ids = _known_ids(connection, None)
     else:
         connection.executemany("UPDATE files SET ref_problems = NULL WHERE file = ?", [(f,) for f in files])
         results = list(_results_with_references(connection, base, files))
