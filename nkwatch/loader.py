@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
 
 from nkwatch.dates import parse_edtf
 from nkwatch.errors import PROBLEMS_PER_FILE, DataError, Problem, more_problems, printable_name
@@ -185,31 +184,22 @@ def check_record_text(folder: str, text: str, shown: str, stem: str) -> FileResu
     return result
 
 
-class DataFile(NamedTuple):
-    """One data file as listed: its folder, its path (as messages show it), size and modification time. A listing
-    holds its files as plain tuples of these fields, in this order: ``DataFile(*row)`` names them."""
-
-    folder: str
-    """The record kind's folder (``events``), or ``themes`` for themes.yaml."""
-    path: str
-    """The file: the dataset folder joined with the folder and the file's name."""
-    size: int
-    """Its size in bytes, by lstat (a link's own); -1 when it cannot be stat'ed (a themes.yaml that is missing)."""
-    mtime_ns: int
-    """Its modification time in nanoseconds, by lstat; -1 when it cannot be stat'ed."""
-    link: bool = False
-    """Whether it is a symbolic link, whose target's size and time lstat does not give."""
+DataFile = tuple[str, str, int, int, bool]
+"""One data file as listed: (folder, path, size, mtime_ns, link). The folder is the record kind's (``events``), or
+``themes`` for themes.yaml; the path is the dataset folder joined with the folder and the file's name (as messages
+show it); size in bytes and modification time in nanoseconds are lstat's (a link's own), -1 when the file cannot be
+stat'ed (a themes.yaml that is missing); link says whether it is a symbolic link, whose target's size and time
+lstat does not give. A plain tuple: at 100,000 files a NamedTuple's constructor would add a fifth to the listing's
+time."""
 
 
 @dataclass
 class Listing:
     """A dataset's data files as listed, and the names that are never handed on to be read."""
 
-    files: list[tuple[str, str, int, int, bool]] = field(default_factory=list)
-    """Each data file as a plain tuple of DataFile's fields (at 100,000 files, DataFile's own constructor would add
-    a fifth to the listing's time): themes.yaml first, then each kind's files (in name order unless asked
-    otherwise). Every one is to be read with ``read_record_file``, even one that cannot be stat'ed: reading it says
-    what is wrong."""
+    files: list[DataFile] = field(default_factory=list)
+    """Each data file: themes.yaml first, then each kind's files (in name order unless asked otherwise). Every one
+    is to be read with ``read_record_file``, even one that cannot be stat'ed: reading it says what is wrong."""
     refused: list[FileResult] = field(default_factory=list)
     """One result, holding its problem, for each data file whose name is not UTF-8 text (its path escaped), and for
     a record folder that could not be listed."""
@@ -234,10 +224,9 @@ def list_data_files(root: Path, *, in_order: bool = True) -> Listing:
     return listing
 
 
-def _folder_files(folder: str, directory: str, refused: list[FileResult]) -> list[tuple]:
-    """A record folder's data files (as Listing.files holds them); those whose names are not UTF-8 go to refused,
-    each with its problem."""
-    found: list[tuple] = []
+def _folder_files(folder: str, directory: str, refused: list[FileResult]) -> list[DataFile]:
+    """A record folder's data files; those whose names are not UTF-8 go to refused, each with its problem."""
+    found: list[DataFile] = []
     add = found.append
     with os.scandir(directory) as entries:
         for entry in entries:
@@ -261,7 +250,7 @@ _TYPE = 0o170000
 """The file-type bits of st_mode (S_IFMT), compared inline: stat.S_ISLNK's call costs 15 ms at 100,000 files."""
 
 
-def _listed(folder: str, path: str) -> tuple:
+def _listed(folder: str, path: str) -> DataFile:
     try:
         status = os.lstat(path)
     except OSError:
