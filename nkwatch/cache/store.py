@@ -23,13 +23,16 @@ from nkwatch.dates import parse_edtf
 from nkwatch.loader import FileResult
 from nkwatch.references import KIND_OF_FOLDER
 
-FORMAT_VERSION = "8"
-"""Bumped whenever what a row holds changes (8: the loader's listing, refused names stored, links re-read; 7: a
-range's wording and a claim's quoted), so that an index of an older format is rebuilt."""
+FORMAT_VERSION = "9"
+"""Bumped whenever what a row holds or which indexes there are changes (9: indexes of files by folder and of the
+files with problems; 8: the loader's listing, refused names stored, links re-read; 7: a range's wording and a
+claim's quoted), so that an index of an older format is rebuilt."""
 
 SECONDARY = {
     "links_file": "links(file)", "links_target": "links(kind, target, facet, file)", "ids_file": "ids(file)",
     "ids_id": "ids(kind, id)", "events_id": "events(id)", "events_order": "events(sort_start, sort_end, id)",
+    "files_folder": "files(folder)", "files_problems": "files(file) WHERE problems IS NOT NULL",
+    "files_ref_problems": "files(file) WHERE ref_problems IS NOT NULL",
 }
 """Indexes dropped during a large rebuild and made again after, which is faster than keeping them up to date."""
 
