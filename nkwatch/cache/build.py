@@ -113,9 +113,15 @@ def _kept_digests(digests: list[str], rows: list, started: int) -> list[str]:
     modified within RECENT_NS of this run, so that the next run compares that chunk's files again."""
     kept = list(digests)
     for position, (_, _, _, mtime_ns, link) in enumerate(rows):
-        if link or started - RECENT_NS < mtime_ns < started + RECENT_NS:
+        if _untrusted(mtime_ns, link, started):
             kept[position // LISTING_CHUNK] = "-"
     return kept
+
+
+def _untrusted(mtime_ns: int, link: bool, started: int) -> bool:
+    """Whether a file may change without its size and time showing it: a link (whose target lstat does not see), or
+    a file modified within RECENT_NS of the run's start."""
+    return link or started - RECENT_NS < mtime_ns < started + RECENT_NS
 
 
 def _chunk_differences(connection: sqlite3.Connection, rows: list, refused: dict, digests: list[str], cut: int,
@@ -135,19 +141,20 @@ def _chunk_differences(connection: sqlite3.Connection, rows: list, refused: dict
         return None
     candidates = {row[1][cut:]: row for number in chunks
                   for row in rows[number * LISTING_CHUNK:(number + 1) * LISTING_CHUNK]}
-    known = {name: (size, mtime) for name, size, mtime in _stored_rows(connection, list(candidates))}
+    known = {name: (size, mtime) for name, size, mtime in _rows_named(connection, "size, mtime_ns", list(candidates))}
     count = connection.execute("SELECT count(*) FROM files").fetchone()[0]
     if len(known) < len(candidates) or count != len(rows) + len(refused):
         return None
     return sorted(name for name, row in candidates.items() if known[name] != (row[2], row[3])), []
 
 
-def _stored_rows(connection: sqlite3.Connection, names: list[str]) -> list[tuple[str, int, int]]:
+def _rows_named(connection: sqlite3.Connection, columns: str, names: list[str]) -> list[tuple]:
+    """The given columns (the name first) of the files table's rows for the names, in batches of 500 names."""
     found = []
     for start in range(0, len(names), 500):
         chunk = names[start:start + 500]
         found += connection.execute(
-            f"SELECT name, size, mtime_ns FROM files WHERE name IN ({', '.join('?' * len(chunk))})", chunk).fetchall()
+            f"SELECT name, {columns} FROM files WHERE name IN ({', '.join('?' * len(chunk))})", chunk).fetchall()
     return found
 
 
@@ -176,7 +183,7 @@ def _apply(connection: sqlite3.Connection, base: str, listed: dict, changed: lis
     not to be trusted to keep its size and time until it changes (see RECENT_NS; a link, whose target lstat does
     not see, never is) is stored with no modification time, so that the next run reads it again."""
     had_problems = store.meta(connection, "problems") != "0"
-    replaced = _file_numbers(connection, changed + removed)
+    replaced = dict(_rows_named(connection, "file", changed + removed))
     targets = _targets_of(connection, list(replaced.values()))
     store.forget(connection, list(replaced.values()))
     first = connection.execute("SELECT coalesce(max(file), 0) + 1 FROM files").fetchone()[0]
@@ -187,8 +194,7 @@ def _apply(connection: sqlite3.Connection, base: str, listed: dict, changed: lis
             refused.append((number, name, entry))
             continue
         folder, path, size, mtime_ns, link = entry
-        recent = link or started - RECENT_NS < mtime_ns < started + RECENT_NS
-        items.append((number, folder, name, path, size, -1 if recent else mtime_ns))
+        items.append((number, folder, name, path, size, -1 if _untrusted(mtime_ns, link, started) else mtime_ns))
     bulk = len(items) >= BULK_FROM
     if bulk:
         for name in store.SECONDARY:
@@ -213,15 +219,6 @@ def _store_refused(connection: sqlite3.Connection, refused: list[tuple[int, str,
     for number, name, result in refused:
         store.add_file_rows(batch, number, name, -1, -1, result)
     store.store(connection, batch, {})
-
-
-def _file_numbers(connection: sqlite3.Connection, names: list[str]) -> dict[str, int]:
-    found = {}
-    for start in range(0, len(names), 500):
-        chunk = names[start:start + 500]
-        found.update(connection.execute(
-            f"SELECT name, file FROM files WHERE name IN ({', '.join('?' * len(chunk))})", chunk).fetchall())
-    return found
 
 
 def _targets_of(connection: sqlite3.Connection, files: list[int]) -> set[tuple[str, str]]:

@@ -302,6 +302,14 @@ def ask_actor(dataset) -> dict:
     return value
 
 
+def _add(folder: str, questions: Callable, from_file: Path | None) -> None:
+    """Add a record to FOLDER: read from a YAML file when one is given, else asked field by field."""
+    if from_file is not None:
+        _from_file(folder, from_file)
+    else:
+        _interactive(folder, questions)
+
+
 def _interactive(folder: str, questions: Callable) -> None:
     """Ask for a record, check it against the dataset, show it, and write it on confirmation."""
     from nkwatch.loader import load_dataset
@@ -365,10 +373,7 @@ def add(from_file: FromFile = None) -> None:
 
       NKWATCH_DATA=~/nkwatch-data nkwatch add --from event.yaml
     """
-    if from_file is not None:
-        _from_file("events", from_file)
-    else:
-        _interactive("events", ask_event)
+    _add("events", ask_event, from_file)
 
 
 @command("add-source")
@@ -383,10 +388,7 @@ def add_source(from_file: FromFile = None) -> None:
 
       NKWATCH_DATA=~/nkwatch-data nkwatch add-source --from source.yaml
     """
-    if from_file is not None:
-        _from_file("sources", from_file)
-    else:
-        _interactive("sources", ask_source)
+    _add("sources", ask_source, from_file)
 
 
 @command("add-place")
@@ -399,10 +401,7 @@ def add_place(from_file: FromFile = None) -> None:
 
       nkwatch --data ~/nkwatch-data add-place --from tomsk.yaml
     """
-    if from_file is not None:
-        _from_file("places", from_file)
-    else:
-        _interactive("places", ask_place)
+    _add("places", ask_place, from_file)
 
 
 @command("add-actor")
@@ -415,7 +414,4 @@ def add_actor(from_file: FromFile = None) -> None:
 
       nkwatch --data ~/nkwatch-data add-actor --from thae-yong-ho.yaml
     """
-    if from_file is not None:
-        _from_file("actors", from_file)
-    else:
-        _interactive("actors", ask_actor)
+    _add("actors", ask_actor, from_file)
